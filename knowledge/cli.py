@@ -1,0 +1,338 @@
+"""Command line of the knowledge base: ``python -m knowledge <command>``.
+
+Exit codes follow sysexits: 0 done, 2 nothing found, 64 bad usage, 69 knowledge base not
+built. Messages for people are Vietnamese and go to stderr; results go to stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, is_dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
+
+from sqlalchemy.exc import OperationalError, ProgrammingError
+
+from knowledge.build import build
+from knowledge.db import get_engine
+from knowledge.dossiers.demo import seed_demo
+from knowledge.dossiers.models import create_dossier_tables
+from knowledge.feedback import FeedbackService
+from knowledge.lookups import write_lookups
+from knowledge.manifest import load_manifests
+from knowledge.search import catalog
+from knowledge.services.deadlines import DeadlineOccurrence, deadlines_between, next_deadlines
+from knowledge.services.plans import (
+    NotFoundError,
+    TargetMatch,
+    TaskMatch,
+    UnitWork,
+    find_targets,
+    find_tasks,
+    list_plans,
+    unit_work,
+)
+from knowledge.units import load_registry
+
+_T = TypeVar("_T")
+
+EXIT_NOT_FOUND = 2
+EXIT_USAGE = 64
+EXIT_UNAVAILABLE = 69
+
+
+class UsageError(Exception):
+    """The command line cannot be acted on; ``str()`` is a Vietnamese message."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"Lỗi cú pháp lệnh: {message}\n")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except UsageError as error:
+        print(f"Lỗi cú pháp lệnh: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except NotFoundError as error:
+        print(error, file=sys.stderr)
+        return EXIT_NOT_FOUND
+    except (OperationalError, ProgrammingError):
+        print(
+            "Cơ sở tri thức chưa được xây dựng. Hãy chạy: python -m knowledge build",
+            file=sys.stderr,
+        )
+        return EXIT_UNAVAILABLE
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m knowledge", description="Cơ sở tri thức kế hoạch CCHC")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    def command(
+        name: str, handler: Callable[[argparse.Namespace], int], help_: str
+    ) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_)
+        sub.add_argument("--json", action="store_true", help="kết quả dạng JSON")
+        sub.set_defaults(handler=handler)
+        return sub
+
+    command("build", _build, "xây dựng lại cơ sở tri thức, tạo bảng hồ sơ và phản ánh")
+    seed = command("seed-demo", _seed_demo, "thêm hồ sơ mẫu (demo) còn thiếu")
+    seed.add_argument("--count", type=_positive, help="số hồ sơ mẫu")
+    seed.add_argument("--seed", type=int, help="hạt giống sinh dữ liệu")
+    lookups = command("lookups", _lookups, "sinh bảng tra cứu đơn vị, địa phương cho Rasa NLU")
+    lookups.add_argument("--out", type=Path, required=True, help="thư mục ghi units.yml, ...")
+    command("stats", _stats, "số lượng văn bản, nhiệm vụ, chỉ tiêu, hạn báo cáo, đơn vị")
+    command("plans", _plans, "danh sách kế hoạch")
+
+    search = command("search", _search, "tìm nhiệm vụ: ai chủ trì, phối hợp, thời hạn")
+    search.add_argument("text")
+    _add_scope(search)
+    search.add_argument("--year", type=int)
+    search.add_argument("--unit", help="chỉ nhiệm vụ có đơn vị này")
+    search.add_argument("--role", choices=("lead", "support"))
+    search.add_argument("--limit", type=int, default=5)
+
+    unit = command("unit", _unit, "nhiệm vụ một đơn vị chủ trì, phối hợp")
+    unit.add_argument("name")
+    _add_scope(unit)
+    unit.add_argument("--role", choices=("lead", "support"))
+
+    deadlines = command("deadlines", _deadlines, "hạn báo cáo trong một khoảng ngày")
+    deadlines.add_argument(
+        "--from", dest="start", type=_date, help="từ ngày (YYYY-MM-DD), mặc định hôm nay"
+    )
+    deadlines.add_argument(
+        "--to", dest="end", type=_date, help="đến ngày (YYYY-MM-DD), mặc định một năm sau --from"
+    )
+    deadlines.add_argument("--next", action="store_true", help="chỉ hạn kế tiếp sau --from")
+    _add_scope(deadlines)
+
+    targets = command("targets", _targets, "chỉ tiêu theo chủ đề")
+    targets.add_argument("topic")
+    targets.add_argument("--document")
+    targets.add_argument("--limit", type=int, default=5)
+    return parser
+
+
+def _add_scope(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--locality", help="địa phương, ví dụ “Hà Nội”")
+    parser.add_argument("--document", help="mã kế hoạch, ví dụ hanoi-cchc-2021")
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"ngày không hợp lệ “{text}”, cần dạng YYYY-MM-DD"
+        ) from None
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"cần một số nguyên dương, không phải “{text}”")
+    return int(text)
+
+
+def _required_text(value: str, what: str) -> str:
+    if not value.strip():
+        raise UsageError(f"{what} không được để trống.")
+    return value
+
+
+# --- commands ----------------------------------------------------------------------------------
+
+
+def _build(args: argparse.Namespace) -> int:
+    engine = get_engine()
+    report = build(engine)
+    # The tables the knowledge base shares its database with, so one command prepares it all;
+    # both are created only when missing, never emptied.
+    create_dossier_tables(engine)
+    FeedbackService(engine).ensure_schema()
+    if args.json:
+        _print_json(report)
+    else:
+        print(
+            f"Đã xây dựng: {report.documents} văn bản, {report.tasks} nhiệm vụ, "
+            f"{report.targets} chỉ tiêu, {report.deadlines} hạn báo cáo, "
+            f"{report.units} đơn vị ({report.seconds:.2f} giây)."
+        )
+        for name in report.unlisted_units:
+            print(f"Đơn vị chưa có trong units.yaml: {name}", file=sys.stderr)
+    return 0
+
+
+def _seed_demo(args: argparse.Namespace) -> int:
+    given = {"count": args.count, "seed": args.seed}
+    inserted = seed_demo(
+        get_engine(), **{key: value for key, value in given.items() if value is not None}
+    )
+    if args.json:
+        _print_json({"inserted": inserted})
+    else:
+        print(f"Đã thêm {inserted} hồ sơ mẫu (demo); các hồ sơ mẫu đã có được giữ nguyên.")
+    return 0
+
+
+def _lookups(args: argparse.Namespace) -> int:
+    paths = write_lookups(args.out, load_registry(), load_manifests())
+    if args.json:
+        _print_json([str(path) for path in paths])
+    else:
+        for path in paths:
+            print(f"Đã ghi {path}")
+    return 0
+
+
+def _stats(args: argparse.Namespace) -> int:
+    kb = catalog()
+    counts = {
+        "documents": len(kb.documents),
+        "tasks": len(kb.tasks),
+        "targets": len(kb.targets),
+        "deadlines": len(kb.deadlines),
+        "units": len(kb.units),
+        "responsibilities": len(kb.responsibilities),
+    }
+    if args.json:
+        _print_json(counts)
+    else:
+        print(
+            f"{counts['documents']} văn bản, {counts['tasks']} nhiệm vụ, {counts['targets']} chỉ "
+            f"tiêu, {counts['deadlines']} hạn báo cáo, {counts['units']} đơn vị, "
+            f"{counts['responsibilities']} trách nhiệm."
+        )
+    return 0
+
+
+def _plans(args: argparse.Namespace) -> int:
+    plans = list_plans()
+    if args.json:
+        _print_json(plans)
+    else:
+        for plan in plans:
+            print(f"{plan.slug}: {plan.citation} — {plan.tasks} nhiệm vụ")
+    return 0
+
+
+def _search(args: argparse.Namespace) -> int:
+    text = _required_text(args.text, "Nội dung tìm kiếm")
+    matches = find_tasks(
+        text,
+        locality=args.locality,
+        document=args.document,
+        year=args.year,
+        unit=args.unit,
+        role=args.role,
+        limit=args.limit,
+    )
+    if not matches:
+        raise NotFoundError(f"Không tìm thấy nhiệm vụ nào khớp với “{text}”.")
+    _print(args, matches, _task_lines)
+    return 0
+
+
+def _unit(args: argparse.Namespace) -> int:
+    name = _required_text(args.name, "Tên đơn vị")
+    works = unit_work(name, locality=args.locality, document=args.document, role=args.role)
+    _print(args, works, _unit_lines)
+    return 0
+
+
+def _deadlines(args: argparse.Namespace) -> int:
+    scope = {"locality": args.locality, "document": args.document}
+    if args.next:
+        occurrences = next_deadlines(args.start or date.today(), **scope)
+    else:
+        # Recurring rules never end: an open window needs a default end.
+        start = args.start or (date.min if args.end else date.today())
+        end = args.end or start + timedelta(days=365)
+        if start > end:
+            raise UsageError("--from phải không muộn hơn --to.")
+        occurrences = deadlines_between(start, end, **scope)
+    if not occurrences:
+        raise NotFoundError("Không có hạn báo cáo nào trong khoảng thời gian này.")
+    _print(args, occurrences, _deadline_lines)
+    return 0
+
+
+def _targets(args: argparse.Namespace) -> int:
+    topic = _required_text(args.topic, "Chủ đề chỉ tiêu")
+    matches = find_targets(topic, document=args.document, limit=args.limit)
+    if not matches:
+        raise NotFoundError(f"Không tìm thấy chỉ tiêu nào về “{topic}”.")
+    _print(args, matches, _target_lines)
+    return 0
+
+
+# --- output ------------------------------------------------------------------------------------
+
+
+def _print(args: argparse.Namespace, items: Sequence[_T], lines: Callable[[_T], list[str]]) -> None:
+    if args.json:
+        _print_json(items)
+        return
+    for item in items:
+        print("\n".join(lines(item)))
+        print()
+
+
+def _task_lines(match: TaskMatch) -> list[str]:
+    return [
+        match.text,
+        f"  Chủ trì: {', '.join(match.lead) or '(văn bản không ghi)'}",
+        f"  Phối hợp: {', '.join(match.support) or '(văn bản không ghi)'}",
+        f"  Thời hạn: {match.due or '(văn bản không ghi)'}",
+        *([f"  Sản phẩm: {match.product}"] if match.product else []),
+        f"  Nguồn: {match.source}",
+    ]
+
+
+def _unit_lines(work: UnitWork) -> list[str]:
+    lines = [f"{work.unit.name} ({work.unit.locality})"]
+    for title, tasks in (("Chủ trì", work.lead), ("Phối hợp", work.support)):
+        lines.append(f"  {title}: {len(tasks)} nhiệm vụ")
+        lines.extend(f"   - {t.text} [{t.source}]" for t in tasks)
+    lines.append(f"  Trách nhiệm: {len(work.duties)}")
+    lines.extend(f"   - {d.text} [{d.source}]" for d in work.duties)
+    return lines
+
+
+def _deadline_lines(occurrence: DeadlineOccurrence) -> list[str]:
+    rule = f" (định kỳ: {occurrence.rule})" if occurrence.recurring else ""
+    return [
+        f"{occurrence.date:%d/%m/%Y}: {occurrence.title}{rule}",
+        *([f"  Gửi: {occurrence.recipient}"] if occurrence.recipient else []),
+        f"  Nguồn: {occurrence.source}",
+    ]
+
+
+def _target_lines(match: TargetMatch) -> list[str]:
+    return [match.text, f"  Nguồn: {match.source}"]
+
+
+def _print_json(value: Any) -> None:
+    print(json.dumps(_jsonable(value), ensure_ascii=False, indent=2))
+
+
+def _jsonable(value: Any) -> Any:
+    if is_dataclass(value) and not isinstance(value, type):
+        return _jsonable(asdict(value))
+    if isinstance(value, dict):
+        return {key: _jsonable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(item) for item in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    return value

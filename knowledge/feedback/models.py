@@ -1,0 +1,89 @@
+"""The feedback table: complaints and suggestions (phản ánh, kiến nghị) citizens file with the
+assistant, and the officials' handling of them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import CheckConstraint, DateTime, Dialect, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+from knowledge.models import Base
+
+CATEGORIES: dict[str, str] = {
+    "thu_tuc": "Thủ tục hành chính",
+    "thai_do": "Thái độ, tác phong cán bộ",
+    "cham_tre": "Giải quyết chậm trễ",
+    "phi_le_phi": "Phí, lệ phí",
+    "dich_vu_cong": "Dịch vụ công trực tuyến",
+    "khac": "Khác",
+}
+
+STATUSES: dict[str, str] = {
+    "new": "Mới tiếp nhận",
+    "in_progress": "Đang xử lý",
+    "answered": "Đã trả lời",
+    "closed": "Đã đóng",
+}
+
+CONTENT_MAX = 2000
+NAME_MAX = 100
+
+
+def _in(column: str, values: dict[str, str]) -> str:
+    return f"{column} IN ({', '.join(repr(value) for value in values)})"
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """An aware datetime stored in UTC.
+
+    SQLite keeps no offset, so values are converted to UTC on the way in and read back as UTC;
+    PostgreSQL stores ``timestamptz``. Both then return the same instant.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: the feedback clock must return aware datetimes")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Feedback(Base):
+    """One complaint or suggestion, from receipt to the officials' reply."""
+
+    __tablename__ = "feedback"
+    __table_args__ = (
+        CheckConstraint(_in("category", CATEGORIES), name="feedback_category"),
+        CheckConstraint(_in("status", STATUSES), name="feedback_status"),
+        Index("feedback_inbox", "status", "id"),
+        # Without AUTOINCREMENT SQLite may reuse the id of a deleted last row, and with it a
+        # tracking code a citizen already holds.
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    # Nullable only because the code is made from the id, known after the insert; the service
+    # sets it in the same transaction, so no committed row lacks one.
+    code: Mapped[str | None] = mapped_column(String(32), unique=True)
+    category: Mapped[str] = mapped_column(String(20))
+    content: Mapped[str] = mapped_column(String(CONTENT_MAX))
+    citizen_name: Mapped[str] = mapped_column(String(NAME_MAX))
+    phone: Mapped[str] = mapped_column(String(10))  # national form, "0912345678"
+    dossier_code: Mapped[str | None] = mapped_column(String(64))
+    sender_id: Mapped[str] = mapped_column(String(200))  # channel and its user, "telegram:123"
+    status: Mapped[str] = mapped_column(String(20), default="new")
+    reply: Mapped[str | None] = mapped_column(Text)
+    replied_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    handled_by: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
