@@ -1,0 +1,1 @@
+"""Rasa custom actions, one module per capability; each stays thin over knowledge services."""

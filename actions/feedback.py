@@ -1,0 +1,459 @@
+"""Complaints and suggestions (phản ánh, kiến nghị): the intake form with a summary to confirm,
+the tracking code given only once the feedback is stored, and its status by code."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from abc import ABC, abstractmethod
+from typing import Any
+
+from rapidfuzz import fuzz, process, utils
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.dossiers import CODE_EXAMPLE
+from actions.formatting import button, intent_payload, shorten, vi_date
+from actions.forms import (
+    Cancellation,
+    code_answer,
+    entity_value,
+    interrupts_code_answer,
+    interrupts_text_answer,
+    is_requested,
+    latest_intent,
+    latest_text,
+    says_cancel,
+    text_answer,
+)
+from knowledge.dossiers.codes import find_dossier_code
+from knowledge.feedback import (
+    CATEGORIES,
+    CONTENT_MAX,
+    FeedbackDraft,
+    FeedbackService,
+    FeedbackStatus,
+    FeedbackStoreError,
+    InvalidFeedback,
+    find_feedback_code,
+    find_phone,
+    mask_phone,
+    normalize_feedback_code,
+    normalize_phone,
+    phone_spans,
+)
+from knowledge.feedback.models import NAME_MAX
+from knowledge.text import fold_vi
+
+logger = logging.getLogger(__name__)
+
+FORM_SLOTS = (
+    "feedback_category",
+    "feedback_content",
+    "feedback_name",
+    "feedback_phone",
+    "feedback_dossier_code",
+    "feedback_confirmed",
+)
+# Which slot holds each field FeedbackService validates.
+SLOT_OF_FIELD = {
+    "category": "feedback_category",
+    "content": "feedback_content",
+    "citizen_name": "feedback_name",
+    "phone": "feedback_phone",
+    "dossier_code": "feedback_dossier_code",
+}
+# "Bỏ qua" for the optional dossier code: a filled slot, so the form moves on.
+NO_DOSSIER = "none"
+SKIP_INTENT = "skip"
+MIN_CONTENT_WORDS = 3
+CONTENT_SHOWN = 300
+CATEGORY_MIN_SCORE = 85
+CODE_FORMAT = "PAKN-2026-000123"
+
+ASK_CATEGORY = "Dạ, Anh/chị muốn phản ánh, kiến nghị về lĩnh vực nào ạ?"
+PICK_CATEGORY = "Dạ, Anh/chị chọn giúp em một lĩnh vực trong danh sách bên dưới ạ."
+CONTENT_TOO_SHORT = (
+    "Dạ, Anh/chị mô tả cụ thể hơn giúp em: sự việc gì, ở cơ quan nào, vào thời gian nào ạ."
+)
+CONTENT_TOO_LONG = (
+    "Dạ, nội dung dài {length} ký tự, vượt quá {limit} ký tự cho phép. Anh/chị rút gọn giúp em ạ."
+)
+BAD_NAME = (
+    "Dạ, họ và tên chỉ gồm chữ cái (ví dụ: Nguyễn Văn An), tối đa {limit} ký tự. Anh/chị nhập "
+    "lại giúp em ạ."
+)
+BAD_PHONE = (
+    "Dạ, số điện thoại chưa đúng. Anh/chị nhập số di động Việt Nam gồm 10 chữ số, bắt đầu bằng "
+    "03, 05, 07, 08 hoặc 09 (ví dụ: 0912345678; có thể viết +84 912 345 678) ạ."
+)
+BAD_DOSSIER_CODE = (
+    "Dạ, mã hồ sơ chưa đúng dạng (ví dụ: " + CODE_EXAMPLE + "). Anh/chị nhập lại, hoặc bấm "
+    "Bỏ qua nếu không có mã ạ."
+)
+SUMMARY_FOOTER = "Anh/chị bấm Gửi để gửi phản ánh, hoặc Hủy nếu không muốn gửi ạ."
+SUBMITTED = (
+    "Dạ, em đã tiếp nhận phản ánh của Anh/chị. Mã phản ánh của Anh/chị là {code}; Anh/chị "
+    "dùng mã này để tra cứu kết quả xử lý ạ."
+)
+NOT_SAVED = (
+    "Dạ, hệ thống chưa lưu được phản ánh của Anh/chị, Anh/chị vui lòng thử lại sau ạ. Thông tin "
+    "Anh/chị vừa nhập em vẫn giữ, lúc gửi lại Anh/chị chỉ cần bấm Gửi."
+)
+INVALID = "Dạ, phản ánh chưa gửi được vì thông tin chưa hợp lệ: {errors} Anh/chị gửi lại giúp em ạ."
+BAD_FEEDBACK_CODE = (
+    "Dạ, mã phản ánh chưa đúng dạng. Mã phản ánh có dạng PAKN-năm-số thứ tự, ví dụ: "
+    + CODE_FORMAT
+    + "."
+)
+FEEDBACK_NOT_FOUND = (
+    "Dạ, em không tìm thấy phản ánh có mã {code}. Anh/chị kiểm tra lại mã em đã gửi khi tiếp "
+    "nhận phản ánh giúp em ạ."
+)
+STORE_DOWN = (
+    "Dạ, hệ thống phản ánh, kiến nghị đang tạm gián đoạn, Anh/chị vui lòng thử lại sau ít phút ạ."
+)
+REPLY_FOR_SUBMITTER_ONLY = (
+    "Nội dung trả lời chỉ hiển thị cho người đã gửi phản ánh, trên đúng tài khoản đã dùng để gửi ạ."
+)
+CANCELLATIONS = {
+    "feedback_form": Cancellation(
+        "Dạ, em đã hủy phản ánh và xóa các thông tin Anh/chị vừa nhập. Khi cần, Anh/chị nhắn "
+        "“gửi phản ánh” để bắt đầu lại ạ."
+    ),
+    "feedback_status_form": Cancellation(
+        "Dạ, em đã dừng tra cứu phản ánh. Khi cần, Anh/chị gửi mã phản ánh cho em ạ."
+    ),
+}
+
+# Words people put around their name: "tên tôi là …", "… ạ".
+_NAME_LEAD = re.compile(
+    r"^(?:(?:ho va ten|ho ten|ten)\s*(?:cua\s*)?(?:toi|em|minh|chau)?\s*(?:la|:)?|"
+    r"(?:toi|em|minh|chau)\s*(?:ten)?\s*la)\s+"
+)
+_NAME_TAIL = re.compile(r"\s+(?:a|nhe|nha|day|do)$")
+
+
+# ── Pure helpers ───────────────────────────────────────────────────────────────────────────
+
+
+def match_category(text: str) -> str | None:
+    """The category key a typed answer names ("thái độ cán bộ" → "thai_do"), or None."""
+    folded = fold_vi(text)
+    if folded.replace(" ", "_") in CATEGORIES:
+        return folded.replace(" ", "_")
+    labels = {key: fold_vi(label) for key, label in CATEGORIES.items()}
+    found = process.extractOne(
+        folded,
+        labels,
+        scorer=fuzz.token_set_ratio,
+        processor=utils.default_process,
+        score_cutoff=CATEGORY_MIN_SCORE,
+    )
+    return found[2] if found else None
+
+
+def clean_name(text: str) -> str:
+    """The name in an answer, without "tên tôi là", a trailing "ạ", a phone or punctuation."""
+    for span in reversed(list(phone_spans(text))):
+        text = text[: span.start] + text[span.end :]
+    words = [word.strip(" .,;:!?\"'") for word in text.split()]
+    words = [word for word in words if word]
+    # Drop lead and tail words by their folded form, keeping the diacritics of the rest.
+    lead = _NAME_LEAD.match(" ".join(fold_vi(word) for word in words) + " ")
+    if lead:
+        words = words[len(lead.group(0).split()) :]
+    while words and _NAME_TAIL.search(" " + fold_vi(words[-1])):
+        words = words[:-1]
+    return " ".join(words)
+
+
+def name_problem(name: str) -> bool:
+    return not name or len(name) > NAME_MAX or not all(word.isalpha() for word in name.split())
+
+
+def category_buttons() -> list[dict[str, str]]:
+    return [
+        button(label, intent_payload("inform", feedback_category=key))
+        for key, label in CATEGORIES.items()
+    ]
+
+
+def summary(slots: dict[str, Any]) -> str:
+    content = shorten(str(slots.get("feedback_content") or ""), CONTENT_SHOWN)
+    dossier = slots.get("feedback_dossier_code")
+    return "\n".join(
+        [
+            "Dạ, Anh/chị kiểm tra lại thông tin phản ánh giúp em:",
+            f"• Lĩnh vực: {CATEGORIES.get(slots.get('feedback_category') or '', '')}",
+            f"• Nội dung: {content}",
+            f"• Họ và tên: {slots.get('feedback_name') or ''}",
+            f"• Số điện thoại: {mask_phone(str(slots.get('feedback_phone') or ''))}",
+            f"• Mã hồ sơ liên quan: {dossier if dossier and dossier != NO_DOSSIER else 'không có'}",
+            SUMMARY_FOOTER,
+        ]
+    )
+
+
+def draft_from_slots(tracker: Tracker) -> FeedbackDraft:
+    dossier = tracker.get_slot("feedback_dossier_code")
+    return FeedbackDraft(
+        category=tracker.get_slot("feedback_category") or "",
+        content=tracker.get_slot("feedback_content") or "",
+        citizen_name=tracker.get_slot("feedback_name") or "",
+        phone=tracker.get_slot("feedback_phone") or "",
+        sender_id=tracker.sender_id or "",
+        dossier_code=None if dossier in (None, NO_DOSSIER) else dossier,
+    )
+
+
+def format_feedback_status(status: FeedbackStatus) -> str:
+    lines = [
+        f"Dạ, phản ánh {status.code} (lĩnh vực: {status.category_label}; gửi ngày "
+        f"{vi_date(status.submitted_at)}): {status.status_label}."
+    ]
+    if status.reply:
+        replied = f" ngày {vi_date(status.replied_at)}" if status.replied_at else ""
+        lines.append(f"Trả lời của cơ quan{replied}: {status.reply}")
+    elif status.reply_withheld:
+        lines.append(REPLY_FOR_SUBMITTER_ONLY)
+    return "\n".join(lines)
+
+
+# ── Intake form ────────────────────────────────────────────────────────────────────────────
+
+
+class ValidateFeedbackForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_feedback_form"
+
+    async def extract_feedback_category(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        chosen = entity_value(tracker, "feedback_category")
+        if chosen:
+            return {"feedback_category": chosen}
+        if not is_requested(tracker, "feedback_category") or interrupts_text_answer(tracker):
+            return {}
+        text = latest_text(tracker)
+        return {"feedback_category": match_category(text) or text}
+
+    def validate_feedback_category(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if value in CATEGORIES:
+            return {"feedback_category": value}
+        dispatcher.utter_message(text=PICK_CATEGORY)
+        return {"feedback_category": None}
+
+    async def extract_feedback_content(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return text_answer(tracker, "feedback_content")
+
+    def validate_feedback_content(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        content = str(value or "").strip()
+        if len(content.split()) < MIN_CONTENT_WORDS:
+            dispatcher.utter_message(text=CONTENT_TOO_SHORT)
+            return {"feedback_content": None}
+        if len(content) > CONTENT_MAX:
+            dispatcher.utter_message(
+                text=CONTENT_TOO_LONG.format(length=len(content), limit=CONTENT_MAX)
+            )
+            return {"feedback_content": None}
+        return {"feedback_content": content}
+
+    async def extract_feedback_name(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return text_answer(tracker, "feedback_name")
+
+    def validate_feedback_name(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        name = clean_name(str(value or ""))
+        if name_problem(name):
+            dispatcher.utter_message(text=BAD_NAME.format(limit=NAME_MAX))
+            return {"feedback_name": None}
+        return {"feedback_name": name}
+
+    async def extract_feedback_phone(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        # A number given early ("Nguyễn Văn An, 0912345678") saves a question later.
+        phone = find_phone(latest_text(tracker))
+        first = phone if tracker.get_slot("feedback_phone") is None else None
+        return code_answer(tracker, "feedback_phone", first)
+
+    def validate_feedback_phone(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        text = str(value or "")
+        phone = normalize_phone(text) or find_phone(text)
+        if phone is None:
+            dispatcher.utter_message(text=BAD_PHONE)
+        return {"feedback_phone": phone}
+
+    async def extract_feedback_dossier_code(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        text = latest_text(tracker)
+        code = find_dossier_code(text)
+        if not is_requested(tracker, "feedback_dossier_code"):
+            # A code written in the complaint itself is the related dossier.
+            empty = tracker.get_slot("feedback_dossier_code") is None
+            return {"feedback_dossier_code": code} if code and empty else {}
+        if code:
+            return {"feedback_dossier_code": code}
+        intent = latest_intent(tracker)
+        if intent == SKIP_INTENT or (intent == "deny" and not says_cancel(text)):
+            return {"feedback_dossier_code": NO_DOSSIER}
+        if interrupts_code_answer(tracker):
+            return {}
+        return {"feedback_dossier_code": text}
+
+    def validate_feedback_dossier_code(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if value == NO_DOSSIER:
+            return {"feedback_dossier_code": NO_DOSSIER}
+        code = find_dossier_code(str(value or ""))
+        if code is None:
+            dispatcher.utter_message(text=BAD_DOSSIER_CODE)
+        return {"feedback_dossier_code": code}
+
+    async def extract_feedback_confirmed(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if not is_requested(tracker, "feedback_confirmed"):
+            return {}
+        # "Gửi" typed instead of pressed; a "no" or anything else is left to the rules.
+        if latest_intent(tracker) == "affirm" or fold_vi(latest_text(tracker)) == "gui":
+            return {"feedback_confirmed": True}
+        return {}
+
+
+class ActionAskFeedbackCategory(Action):
+    def name(self) -> str:
+        return "action_ask_feedback_category"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        dispatcher.utter_message(text=ASK_CATEGORY, buttons=category_buttons())
+        return []
+
+
+class ActionAskFeedbackConfirmed(Action):
+    def name(self) -> str:
+        return "action_ask_feedback_confirmed"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        dispatcher.utter_message(
+            text=summary(tracker.current_slot_values()),
+            buttons=[
+                {"title": "Gửi", "payload": "/affirm"},
+                {"title": "Hủy", "payload": "/deny"},
+            ],
+        )
+        return []
+
+
+class FeedbackServiceAction(Action, ABC):
+    """An action over the FeedbackService, made on first use: the action server imports this
+    module before the database is configured."""
+
+    def __init__(self, service: FeedbackService | None = None) -> None:
+        self._service = service
+
+    # Abstract, so that the action server does not register this base as an action.
+    @abstractmethod
+    def name(self) -> str: ...
+
+    def service(self) -> FeedbackService:
+        if self._service is None:
+            self._service = FeedbackService()
+        return self._service
+
+
+class ActionSubmitFeedback(FeedbackServiceAction):
+    """Stores the confirmed feedback; the code is shown only once it is committed."""
+
+    def name(self) -> str:
+        return "action_submit_feedback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        if tracker.get_slot("feedback_confirmed") is not True:
+            return []
+        try:
+            code = await asyncio.to_thread(self.service().submit, draft_from_slots(tracker))
+        except InvalidFeedback as error:
+            dispatcher.utter_message(text=INVALID.format(errors=str(error)))
+            bad = [SLOT_OF_FIELD[field] for field in error.errors if field in SLOT_OF_FIELD]
+            return [SlotSet(slot, None) for slot in [*bad, "feedback_confirmed"]]
+        except FeedbackStoreError:
+            # Nothing was stored: no code. The answers are kept and the form reopens on its
+            # confirmation step, so the summary with Gửi / Hủy is offered again for the retry.
+            dispatcher.utter_message(text=NOT_SAVED)
+            return [SlotSet("feedback_confirmed", None), FollowupAction("feedback_form")]
+        dispatcher.utter_message(text=SUBMITTED.format(code=code))
+        return [*(SlotSet(slot, None) for slot in FORM_SLOTS), SlotSet("feedback_code", code)]
+
+
+# ── Status by tracking code ────────────────────────────────────────────────────────────────
+
+
+class ValidateFeedbackStatusForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_feedback_status_form"
+
+    async def extract_feedback_code(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        code = find_feedback_code(latest_text(tracker)) or entity_value(tracker, "feedback_code")
+        return code_answer(tracker, "feedback_code", code)
+
+    def validate_feedback_code(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        text = str(value or "")
+        code = normalize_feedback_code(text) or find_feedback_code(text)
+        if code is None:
+            dispatcher.utter_message(text=BAD_FEEDBACK_CODE)
+        return {"feedback_code": code}
+
+
+class ActionFeedbackStatus(FeedbackServiceAction):
+    """The status of a feedback; the officials' reply only for whoever filed it."""
+
+    def name(self) -> str:
+        return "action_feedback_status"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        code = tracker.get_slot("feedback_code")
+        if not code:
+            return []
+        dispatcher.utter_message(text=await asyncio.to_thread(self.answer, code, tracker))
+        return []
+
+    def answer(self, code: str, tracker: Tracker) -> str:
+        try:
+            # A sender the channel does not name is nobody's: the reply stays withheld.
+            status = self.service().status(code, asked_by=tracker.sender_id or "")
+        except FeedbackStoreError:
+            logger.warning("feedback status unavailable", exc_info=True)
+            return STORE_DOWN
+        if status is None:
+            return FEEDBACK_NOT_FOUND.format(code=code)
+        return format_feedback_status(status)

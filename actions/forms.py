@@ -1,0 +1,132 @@
+"""What the citizens' forms share (dossier_form in actions/dossiers.py, feedback_form and
+feedback_status_form in actions/feedback.py): reading the latest message, telling an answer
+from an interruption, and what cancelling a form says.
+
+How the forms stay robust: every form slot has a ``custom`` mapping, so only the
+``extract_<slot>`` methods of the validation actions decide whether a message answers the
+question asked. A message that does not (a greeting, a question about something else, "hủy")
+leaves the slot unset, Rasa rejects the form and a rule answers the message. That rule is the
+one that answers it outside a form too: after a rule that ends by listening, Rasa's RulePolicy
+returns to the open form, which asks its question again without reading the message twice.
+Only stopping is peculiar to forms: "hủy" (deny) and goodbye cancel the open form with
+action_cancel (actions/core.py), as the ``cancel`` intent does anywhere.
+INTERRUPTION_INTENTS lists the intents the rules answer inside a form;
+tests/unit/actions/test_forms.py keeps it in step with data/rules/.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from rasa_sdk import Tracker
+
+from knowledge.text import fold_vi
+
+REQUESTED_SLOT = "requested_slot"
+
+SOCIAL_INTENTS = frozenset(
+    {"greet", "goodbye", "thank", "capabilities", "out_of_scope", "request_human", "deny"}
+)
+QUESTION_INTENTS = frozenset(
+    {
+        "ask_online_payment",
+        "ask_postal_service",
+        "ask_online_service",
+        "ask_ontime_stats",
+        "ask_task_responsible",
+        "ask_task_due",
+        "ask_unit_tasks",
+        "ask_reporting_deadline",
+        "ask_plan_target",
+        "ask_plan_info",
+    }
+)
+# Sent by buttons and channel commands (/cancel from Telegram's /huy), never typed as an answer.
+PAYLOAD_INTENTS = frozenset({"cancel", "choose_plan", "choose_stats_unit"})
+INTERRUPTION_INTENTS = SOCIAL_INTENTS | QUESTION_INTENTS | PAYLOAD_INTENTS
+# A free-text answer (a complaint, a name) may be misread as a social intent; past this many
+# words it is taken as the answer.
+SOCIAL_MAX_WORDS = 6
+_QUESTION_WORDS = re.compile(
+    r"\?|\b(?:the nao|ntn|o dau|la gi|bao nhieu|bn|bao gio|khi nao|lam sao|ra sao|nhu nao|"
+    r"duoc khong|dc khong|duoc ko|dc ko|co phai|hay khong|cach nao)\b|"
+    r"\b(?:khong|ko|k|chua|gi|nao|sao)\s*(?:a|vay|nhi|the)?\s*$"
+)
+_CANCEL_WORDS = re.compile(
+    r"\b(?:huy|dung lai|thoi khong|thoi ko|khong gui nua|ko gui nua|dung gui|khong muon gui)\b"
+)
+
+
+@dataclass(frozen=True)
+class Cancellation:
+    """What cancelling a form says, and the slots it clears besides the form's own."""
+
+    message: str
+    extra_slots: tuple[str, ...] = ()
+
+
+def latest_text(tracker: Tracker) -> str:
+    return str(tracker.latest_message.get("text") or "").strip()
+
+
+def latest_intent(tracker: Tracker) -> str | None:
+    return (tracker.latest_message.get("intent") or {}).get("name")
+
+
+def entity_value(tracker: Tracker, entity: str) -> str | None:
+    """The first value of ``entity`` in the latest message (regexes, button payloads)."""
+    for found in tracker.latest_message.get("entities") or []:
+        if found.get("entity") == entity and found.get("value") is not None:
+            return str(found["value"])
+    return None
+
+
+def is_requested(tracker: Tracker, slot: str) -> bool:
+    return tracker.get_slot(REQUESTED_SLOT) == slot
+
+
+def looks_like_question(text: str) -> bool:
+    return bool(_QUESTION_WORDS.search(fold_vi(text)))
+
+
+def says_cancel(text: str) -> bool:
+    """ "hủy", "dừng lại", "thôi không gửi nữa": an explicit wish to stop, not a plain "không"."""
+    return bool(_CANCEL_WORDS.search(fold_vi(text)))
+
+
+def interrupts_code_answer(tracker: Tracker) -> bool:
+    """Whether the latest message, holding no code, is something the rules answer instead."""
+    return latest_intent(tracker) in INTERRUPTION_INTENTS
+
+
+def interrupts_text_answer(tracker: Tracker) -> bool:
+    """Whether the latest message is something else than the free text asked for: a short
+    greeting, thanks or "hủy", a question on another subject, or a button."""
+    intent = latest_intent(tracker)
+    text = latest_text(tracker)
+    if intent in SOCIAL_INTENTS:
+        return len(text.split()) <= SOCIAL_MAX_WORDS or (intent == "deny" and says_cancel(text))
+    if intent in QUESTION_INTENTS:
+        return looks_like_question(text)
+    return intent in PAYLOAD_INTENTS
+
+
+def code_answer(tracker: Tracker, slot: str, found: str | None) -> dict[str, Any]:
+    """``slot`` filled with the code (or phone number) ``found`` in the latest message; else,
+    while the form asks for it, with the whole message, for validation to say what is wrong
+    with it; nothing for an interruption."""
+    if found:
+        return {slot: found}
+    if is_requested(tracker, slot) and not interrupts_code_answer(tracker):
+        return {slot: latest_text(tracker)}
+    return {}
+
+
+def text_answer(tracker: Tracker, slot: str) -> dict[str, Any]:
+    """``slot`` filled with the latest message while the form asks for it, unless the message
+    is an interruption."""
+    if not is_requested(tracker, slot) or interrupts_text_answer(tracker):
+        return {}
+    return {slot: latest_text(tracker)}

@@ -1,0 +1,178 @@
+"""Rasa actions for plan questions. They read the question and the conversation's context from
+the tracker, answer, and keep in slots what a follow-up may refer to: the last question and its
+words (for "thế còn ở Hà Nội?"), the last task (for "còn ai phối hợp?", "hạn khi nào?") and the
+last plan (for "ai ban hành kế hoạch này?")."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.plans.answers import answer
+from actions.plans.questions import (
+    PLAN_INFO,
+    PLAN_TARGET,
+    QUESTION_KINDS,
+    REPORTING_DEADLINE,
+    TASK_DUE,
+    TASK_RESPONSIBLE,
+    UNIT_TASKS,
+    PlanQuestion,
+    entities_of,
+    read_question,
+    refine,
+)
+from actions.plans.replies import Context, Reply, plans_by_slug, unclear
+from knowledge.services.plans import PlanInfo
+
+LAST_QUESTION = "last_plan_question"  # intent of the last plan question answered or pending
+LAST_QUERY = "last_plan_query"  # its words
+LAST_TASK = "last_task_id"
+LAST_DOCUMENT = "last_plan_document"
+CHOSEN_DOCUMENT = "plan_document"  # filled by the choose_plan buttons
+
+
+def today() -> date:
+    return date.today()
+
+
+class PlanQuestionAction(Action, ABC):
+    """Answers the question of its intent; a message that only names a locality, year or
+    period ("Hà Nội thì sao?") asks the last plan question again with it."""
+
+    @property
+    @abstractmethod
+    def kind(self) -> str: ...
+
+    def name(self) -> str:
+        return "action_" + self.kind.removeprefix("ask_")
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        plans = list(plans_by_slug().values())
+        message = tracker.latest_message
+        question = read_question(self.kind, message.get("text") or "", entities_of(message), plans)
+        last = last_question(tracker, plans)
+        if last is not None and _only_narrows(question):
+            question = refine(last, question)
+        return respond(dispatcher, tracker, question)
+
+
+class ActionTaskResponsible(PlanQuestionAction):
+    kind = TASK_RESPONSIBLE
+
+
+class ActionTaskDue(PlanQuestionAction):
+    kind = TASK_DUE
+
+
+class ActionUnitTasks(PlanQuestionAction):
+    kind = UNIT_TASKS
+
+
+class ActionReportingDeadline(PlanQuestionAction):
+    kind = REPORTING_DEADLINE
+
+
+class ActionPlanTarget(PlanQuestionAction):
+    kind = PLAN_TARGET
+
+
+class ActionPlanInfo(PlanQuestionAction):
+    kind = PLAN_INFO
+
+
+class ActionPlanRefine(Action):
+    """A bare reply right after a plan answer ("ở Hà Nội"; a unit's name after a question
+    about a unit): the last plan question again, narrowed by it."""
+
+    def name(self) -> str:
+        return "action_plan_refine"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        plans = list(plans_by_slug().values())
+        message = tracker.latest_message
+        text = message.get("text") or ""
+        last = last_question(tracker, plans)
+        kind = last.kind if last else PLAN_INFO
+        new = read_question(kind, text, entities_of(message), plans)
+        if last is None:
+            return respond(dispatcher, tracker, new)
+        if kind == UNIT_TASKS and not new.names_something:
+            return respond(dispatcher, tracker, replace(last, text=text, unit=None))
+        if not new.names_something:
+            return _say(dispatcher, unclear(kind))
+        return respond(dispatcher, tracker, refine(last, new))
+
+
+class ActionChoosePlan(Action):
+    """A plan chosen with a button: the pending question answered from that plan, or the plan
+    itself when nothing is pending."""
+
+    def name(self) -> str:
+        return "action_choose_plan"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        plans = plans_by_slug()
+        slug = tracker.get_slot(CHOSEN_DOCUMENT) or next(
+            tracker.get_latest_entity_values(CHOSEN_DOCUMENT), None
+        )
+        if slug not in plans:
+            slug = None
+        last = last_question(tracker, list(plans.values()))
+        if last is None or slug is None:
+            question = PlanQuestion(PLAN_INFO, "", document=slug)
+        else:
+            question = replace(last, document=slug, localities=(), year=None)
+        return respond(dispatcher, tracker, question)
+
+
+def last_question(tracker: Tracker, plans: list[PlanInfo]) -> PlanQuestion | None:
+    kind, text = tracker.get_slot(LAST_QUESTION), tracker.get_slot(LAST_QUERY)
+    if kind not in QUESTION_KINDS or not text:
+        return None
+    return read_question(kind, text, (), plans)
+
+
+def _only_narrows(question: PlanQuestion) -> bool:
+    """Whether a message does nothing but name a locality, year, period (or, for a question
+    that is not about a unit, a unit): then it narrows the last question."""
+    named = question.localities or question.year or question.period
+    return not question.asks_anew and bool(named or (question.unit and question.kind != UNIT_TASKS))
+
+
+def respond(
+    dispatcher: CollectingDispatcher, tracker: Tracker, question: PlanQuestion
+) -> list[EventType]:
+    context = Context(
+        today(),
+        tracker.get_slot(LAST_TASK),
+        tracker.get_slot(LAST_DOCUMENT),
+        tracker.get_slot(LAST_QUERY) or "",
+    )
+    reply = answer(question, context)
+    events = _say(dispatcher, reply)
+    events.append(SlotSet(LAST_QUESTION, question.kind))
+    if not reply.follow_up:  # "còn ai phối hợp?" keeps the words of the question it follows
+        events.append(SlotSet(LAST_QUERY, question.text))
+    if reply.task_id:
+        events.append(SlotSet(LAST_TASK, reply.task_id))
+    if reply.document:
+        events.append(SlotSet(LAST_DOCUMENT, reply.document))
+    return events
+
+
+def _say(dispatcher: CollectingDispatcher, reply: Reply) -> list[EventType]:
+    dispatcher.utter_message(text=reply.text, buttons=list(reply.buttons))
+    return [SlotSet(CHOSEN_DOCUMENT, None)]

@@ -1,0 +1,80 @@
+"""The plans themselves: which plans there are, and what one is (number, date, issuer, scope)."""
+
+from __future__ import annotations
+
+from actions.formatting import bullet_list, locality_label, source_line
+from actions.plans.questions import PlanQuestion
+from actions.plans.replies import Context, Reply, documents_for, where, which_plan
+from knowledge.services.plans import PlanInfo
+from knowledge.text import fold_vi
+
+# Folded phrases that ask for the list of plans rather than one plan.
+_LIST_PHRASES = (
+    "nhung ke hoach",
+    "cac ke hoach",
+    "danh sach",
+    "ke hoach nao",
+    "may cai",
+    "bao nhieu ke hoach",
+    "may ke hoach",
+    "dia phuong nao",
+    "van ban nao",
+)
+
+
+def plan_answer(q: PlanQuestion, context: Context, plans: dict[str, PlanInfo]) -> Reply:
+    scope = documents_for(q, plans)
+    refers_back = scope is None and context.last_document in plans and _says_this_plan(q.text)
+    if refers_back and context.last_document:
+        scope = (context.last_document,)
+    if scope == ():
+        listing = bullet_list(_plan_line(p) for p in plans.values())
+        return Reply(
+            f"Dạ, em không có kế hoạch nào{where(q, plans)}. Các kế hoạch em có:\n{listing}"
+        )
+    if scope is None or _asks_for_list(q.text):
+        chosen = [plans[s] for s in scope] if scope else list(plans.values())
+        return Reply(
+            f"Dạ, em có {len(chosen)} kế hoạch{where(q, plans)}:\n"
+            + bullet_list(_plan_line(p) for p in chosen)
+            + "\nAnh/chị hỏi thêm về kế hoạch nào cứ nhắn em ạ."
+        )
+    if len(scope) > 1:
+        return which_plan(list(scope), plans, "em có {n} kế hoạch khớp với câu hỏi.")
+    plan = plans[scope[0]]
+    return Reply(_plan_card(plan), document=plan.slug)
+
+
+def _says_this_plan(text: str) -> bool:
+    return any(word in fold_vi(text).split() for word in ("nay", "do", "tren"))
+
+
+def _asks_for_list(text: str) -> bool:
+    folded = fold_vi(text)
+    return any(phrase in folded for phrase in _LIST_PHRASES)
+
+
+def _plan_line(plan: PlanInfo) -> str:
+    number = plan.number or "không ghi số"
+    issued = f", ngày {plan.issued}" if plan.issued else ""
+    return f"{plan.title} ({number}{issued}, {plan.issuer})"
+
+
+def _plan_card(plan: PlanInfo) -> str:
+    if plan.number is None:
+        number = "văn bản gốc không ghi số"
+    elif plan.kind == "QĐ":
+        number = f"kế hoạch ban hành kèm theo Quyết định số {plan.number}"
+    else:
+        number = plan.number
+    lines = [
+        f"Số hiệu: {number}",
+        f"Ngày ban hành: {plan.issued or 'văn bản gốc không ghi'}",
+        f"Cơ quan ban hành: {plan.issuer}",
+        f"Phạm vi: {locality_label(plan.locality)}, năm {plan.year}",
+        f"Em có dữ liệu về {plan.tasks} nhiệm vụ, {plan.targets} chỉ tiêu, "
+        f"{plan.deadlines} hạn báo cáo của kế hoạch này.",
+    ]
+    if plan.note:
+        lines.append(f"Lưu ý: nguồn em có là {plan.note.lower()}, không phải toàn văn kế hoạch.")
+    return f"Dạ, {plan.title}:\n{bullet_list(lines)}\n{source_line(plan)}"

@@ -1,0 +1,281 @@
+"""A plan question read from the user's own words.
+
+NLU entities are hints: extraction is shallow and people type without diacritics, so every
+value is also looked for in the text, folded. All functions here are pure.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from knowledge.dossiers.stats import parse_period
+from knowledge.services.plans import PlanInfo, locality_hint
+from knowledge.text import expand_abbreviations, fold_vi, normalize_vi
+
+TASK_RESPONSIBLE = "ask_task_responsible"
+TASK_DUE = "ask_task_due"
+UNIT_TASKS = "ask_unit_tasks"
+REPORTING_DEADLINE = "ask_reporting_deadline"
+PLAN_TARGET = "ask_plan_target"
+PLAN_INFO = "ask_plan_info"
+QUESTION_KINDS = (
+    TASK_RESPONSIBLE,
+    TASK_DUE,
+    UNIT_TASKS,
+    REPORTING_DEADLINE,
+    PLAN_TARGET,
+    PLAN_INFO,
+)
+
+LEAD, SUPPORT = "lead", "support"
+_ROLE_WORDS = (
+    (LEAD, re.compile(r"\b(?:chu tri|dau moi|chiu trach nhiem chinh)\b")),
+    (SUPPORT, re.compile(r"\b(?:phoi hop|ho tro)\b")),
+)
+_PERIOD_KEYS = frozenset({"Q1", "Q2", "Q3", "Q4", "H1", "H2", "9M", "Y"})
+# A year counts when said as one ("năm 2024", "kế hoạch 2024"), not inside a range
+# ("giai đoạn 2021 - 2025") or a document number ("45/2020").
+_YEAR = re.compile(r"(?<![\d/])(?P<year>(?:19|20)\d\d)(?![\d/])")
+_RANGE_NEIGHBOUR = re.compile(r"(?:[-–]\s*$|^\s*[-–])")
+_SAID_AS_YEAR = re.compile(r"\bnam\s*$")
+# Plan numbers as people write them: "146/KH-UBND", "kế hoạch 136", "quyết định 5743".
+_PLAN_NUMBER = re.compile(
+    r"\b(?P<slash>\d{1,5})\s*/\s*(?:kh|qd)\b"
+    r"|\b(?:ke hoach|quyet dinh|qd|kh)\s*(?:so\s*)?(?P<word>\d{1,5})\b"
+)
+_ACRONYM = re.compile(r"\(([A-Z]{3,})\)")
+_PERIOD_WORDS = re.compile(
+    r"\b(?:quy|q)\s*(?:iv|iii|ii|i|[1-4])\b"
+    r"|\b(?:3|6|9|12|ba|sau|chin) thang(?: (?:dau|cuoi) nam)?\b"
+    r"|\b(?:ca|nua|hang) nam\b|\bquy nay\b"
+)
+# Folded words that ask rather than name a task: "còn ai phối hợp?", "hạn khi nào?",
+# "vậy đơn vị phối hợp là những ai". A message made only of these refers to the last answer.
+_ASKING = """
+ai con nua the vay thi sao don vi nao co quan phoi hop chu tri la nhung cac em oi a da cho
+hoi nhiem vu nay do han khi bao gio thoi gian hoan thanh chot deadline ngay may phai xong
+lam luc tien ho tro tham gia phu trach dau moi chiu chinh thuc hien gi ben voi va duoc
+khong ha nhi nhe cua ve o tai trong viec minh toi anh chi biet xin giup ok roi luon nhu ra
+sap toi nam
+"""
+_ASKING_WORDS = frozenset(_ASKING.split())
+# What a target question says around its topic: "tỷ lệ … phải đạt bao nhiêu", "chỉ tiêu …".
+_TARGET_ASKING = re.compile(
+    r"\b(?:(?:phai|can|se|duoc) )?dat"
+    r"(?= (?:bao nhieu|may|ty le|tren|toi thieu|it nhat|muc|theo|nhung|cac|chi tieu|ra|gi|\d))"
+    r"|\b(?:la )?bao nhieu(?: phan tram)?\b|\bmay phan tram\b|\bphan tram\b|\bchi tieu\b"
+    r"|\bmuc tieu\b|\b(?:theo |trong |cua )?ke hoach\b|\byeu cau\b|\bphan dau\b|\btoi thieu\b"
+    r"|\bit nhat\b|\bdat ra\b|\bcu the\b|\b(?:cac|nhung|thi|la|phai|can|cua|gi|nao)\b"
+)
+# What a "what must unit X do" question says after the unit's name, and before it.
+_UNIT_ENDS = re.compile(
+    r"[,.;:?!]|\b(?:phu trach|chu tri|phoi hop|co (?:nhung |cac )?(?:nhiem vu|trach nhiem|viec|"
+    r"bao nhieu)|phai|duoc (?:giao|phan cong)|lam (?:gi|nhung|cac|de an)|can lam|"
+    r"chiu trach nhiem|(?:trong|theo|cua) ke hoach|thuc hien|nhiem vu|co viec|la gi|"
+    r"dang (?=chu tri|phoi hop|lam|phu trach|thuc hien))\b"
+)
+# "phòng tôi", "đơn vị mình": the user's own unit, whose name the plans cannot know.
+_SELF = re.compile(r"(?:(?:phong|don vi|so|co quan|ben|ban)\s+)?(?:chung\s+)?(?:toi|minh|em)")
+_UNIT_LEAD_IN = re.compile(
+    r"^(?:(?:cho (?:em|toi|minh) hoi|xin hoi)\s+)?(?:(?:danh sach|liet ke)\s+)?"
+    r"(?:(?:cac )?(?:nhiem vu|viec|cong viec)(?: cua)?\s+|don vi (?:toi|minh) la\s+|ben\s+|"
+    r"don vi\s+)?"
+)
+
+
+@dataclass(frozen=True)
+class PlanQuestion:
+    """One question about the plans, with everything it names."""
+
+    kind: str  # the intent: TASK_RESPONSIBLE, TASK_DUE, ...
+    text: str  # the user's words
+    role: str | None = None  # LEAD, SUPPORT or None for both
+    unit: str | None = None  # a unit's name as the NLU extracted it
+    localities: tuple[str, ...] = ()  # manifest localities; two for a bare "Hưng Yên"
+    year: int | None = None
+    period: str | None = None  # Q1..Q4, H1, H2, 9M, Y or "this quarter"
+    document: str | None = None  # slug, when the user chose or numbered one plan
+    asks_anew: bool = True  # False when nothing but question words is left ("hạn khi nào?")
+
+    @property
+    def names_something(self) -> bool:
+        return bool(self.localities or self.year or self.period or self.unit)
+
+
+@dataclass(frozen=True)
+class Entity:
+    """An NLU entity: its name, normalised value and the words it was read from."""
+
+    name: str
+    value: str
+    said: str
+
+
+def entities_of(message: Mapping[str, Any]) -> list[Entity]:
+    """The entities of a Rasa ``latest_message``."""
+    text = str(message.get("text") or "")
+    found = []
+    for e in message.get("entities") or []:
+        start, end = e.get("start"), e.get("end")
+        said = text[start:end] if isinstance(start, int) and isinstance(end, int) else ""
+        found.append(Entity(str(e.get("entity")), str(e.get("value")), said or str(e.get("value"))))
+    return found
+
+
+def read_question(
+    kind: str,
+    text: str,
+    entities: Sequence[Entity],
+    plans: Sequence[PlanInfo],
+) -> PlanQuestion:
+    """Everything ``text`` (with its NLU ``entities``) says about the plans."""
+    values = _values(entities)
+    named = named_documents(text, plans)
+    known = {p.locality for p in plans}
+    return PlanQuestion(
+        kind=kind,
+        text=text,
+        role=role_of(text, values.get("role", ())),
+        unit=next(iter(values.get("unit", ())), None),
+        localities=localities_of(text, values.get("locality", ()), known),
+        year=year_of(text, values.get("year", ()), {p.year for p in plans}),
+        period=period_of(text, [e for e in entities if e.name == "period"]),
+        document=named[0] if len(named) == 1 else None,
+        asks_anew=bool(content_words(text, known, entities)),
+    )
+
+
+def refine(last: PlanQuestion, new: PlanQuestion) -> PlanQuestion:
+    """``last`` asked again with what ``new`` names: "thế còn ở Hà Nội?" after a question
+    about Long Điền A drops Long Điền A and asks about Hà Nội."""
+    return replace(
+        last,
+        localities=new.localities or last.localities,
+        year=new.year or last.year,
+        period=new.period or last.period,
+        unit=new.unit or last.unit,
+        role=new.role or last.role,
+        document=new.document,
+        asks_anew=True,
+    )
+
+
+def _values(entities: Iterable[Entity]) -> dict[str, tuple[str, ...]]:
+    values: dict[str, tuple[str, ...]] = {}
+    for entity in entities:
+        values[entity.name] = (*values.get(entity.name, ()), entity.value)
+    return values
+
+
+def role_of(text: str, entity_roles: Iterable[str]) -> str | None:
+    """LEAD or SUPPORT when the question asks about one of them only, else None."""
+    folded = fold_vi(text)
+    roles = {r for r in entity_roles if r in (LEAD, SUPPORT)}
+    roles |= {role for role, words in _ROLE_WORDS if words.search(folded)}
+    return roles.pop() if len(roles) == 1 else None
+
+
+def localities_of(
+    text: str, entity_values: Iterable[str], known: Collection[str]
+) -> tuple[str, ...]:
+    """The manifest localities the user names. An entity normalised to a manifest locality
+    ("tphy" → "Hưng Yên (thành phố)") wins; otherwise the text is read, where a bare
+    "Hưng Yên" names both the city and the province."""
+    by_fold = {fold_vi(k): k for k in known}
+    values = list(entity_values)
+    precise = [by_fold[fold_vi(v)] for v in values if fold_vi(v) in by_fold]
+    if precise:
+        return tuple(dict.fromkeys(precise))
+    for said in (text, *values):
+        named = locality_hint(said, known)[1]
+        if named:
+            return named
+    return ()
+
+
+def without_localities(text: str, known: Collection[str]) -> str:
+    """``text`` (folded) without the localities it names, for searching once they are
+    filters; ``text`` unchanged when it names none."""
+    rest, named = locality_hint(text, known)
+    return rest if named else text
+
+
+def year_of(text: str, entity_values: Iterable[str], plan_years: Collection[int]) -> int | None:
+    """A year the user names: a plan's year anywhere, any year said as "năm …"."""
+    for value in entity_values:
+        match = _YEAR.search(value)
+        if match:
+            return int(match["year"])
+    folded = fold_vi(text)
+    for match in _YEAR.finditer(folded):
+        before, after = folded[: match.start()], folded[match.end() :]
+        if _RANGE_NEIGHBOUR.search(before) or _RANGE_NEIGHBOUR.search(after[:3]):
+            continue
+        year = int(match["year"])
+        if year in plan_years or _SAID_AS_YEAR.search(before):
+            return year
+    return None
+
+
+def period_of(text: str, period_entities: Iterable[Entity]) -> str | None:
+    """The report period asked about, read from the text first; an entity only counts when it
+    is more than the word "năm", which mostly introduces a year."""
+    from_text = parse_period(text)
+    if from_text:
+        return from_text
+    for entity in period_entities:
+        if entity.value in _PERIOD_KEYS and fold_vi(entity.said) != "nam":
+            return entity.value
+    return None
+
+
+def named_documents(text: str, plans: Sequence[PlanInfo]) -> list[str]:
+    """Plans the user points at by number ("146/KH-UBND", "kế hoạch 136") or by the acronym
+    in their title ("PAPI")."""
+    folded = fold_vi(text)
+    numbers = {m["slash"] or m["word"] for m in _PLAN_NUMBER.finditer(folded)}
+    words = set(folded.split())
+    named = []
+    for plan in plans:
+        acronym = _ACRONYM.search(plan.title)
+        by_number = plan.number is not None and plan.number.split("/")[0] in numbers
+        if by_number or (acronym is not None and acronym.group(1).lower() in words):
+            named.append(plan.slug)
+    return named
+
+
+def content_words(
+    text: str, known_localities: Collection[str], entities: Sequence[Entity] = ()
+) -> list[str]:
+    """The words of ``text`` that name what is asked about, once localities, years, periods,
+    extracted entities and question words are taken away."""
+    rest = expand_abbreviations(without_localities(text, known_localities))
+    for entity in entities:
+        said = expand_abbreviations(entity.said)
+        if said:
+            rest = re.sub(rf"\b{re.escape(said)}\b", " ", rest)
+    rest = _PERIOD_WORDS.sub(" ", rest)
+    rest = _YEAR.sub(" ", rest)
+    return [word for word in rest.split() if word not in _ASKING_WORDS]
+
+
+def target_topic(text: str, known_localities: Collection[str]) -> str:
+    """The topic of a target question: "tỷ lệ hồ sơ đúng hạn phải đạt bao nhiêu" → "ty le ho so
+    dung han"; "" for "các chỉ tiêu của kế hoạch Hà Nội", which asks for them all."""
+    rest = expand_abbreviations(without_localities(text, known_localities))
+    return " ".join(_TARGET_ASKING.sub(" ", _YEAR.sub(" ", rest)).split())
+
+
+def unit_phrase(text: str) -> str:
+    """The unit a question is about, as written, when no entity was extracted: "Phòng Tư pháp
+    phụ trách những gì" → "Phòng Tư pháp"; "" when it only says "phòng tôi"."""
+    written = normalize_vi(text)
+    # Folded letter by letter so that positions found in it are positions in ``written``.
+    folded = "".join(fold_vi(ch) or ch for ch in written)
+    start = _UNIT_LEAD_IN.match(folded).end()  # type: ignore[union-attr]  # matches "" at worst
+    end = _UNIT_ENDS.search(folded, start)
+    phrase = written[start : end.start() if end else len(written)].strip()
+    return "" if _SELF.fullmatch(fold_vi(phrase)) else phrase

@@ -1,0 +1,138 @@
+"""What every plan answer is made of: the reply and the conversation it answers in, the plans a
+question is limited to, and the replies shared by all question kinds (which plan?, nothing
+found, questions that work)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from actions.formatting import (
+    button,
+    intent_payload,
+    locality_label,
+    plan_label,
+    shorten,
+    text_button,
+)
+from actions.plans.questions import (
+    PLAN_INFO,
+    PLAN_TARGET,
+    REPORTING_DEADLINE,
+    TASK_DUE,
+    TASK_RESPONSIBLE,
+    UNIT_TASKS,
+    PlanQuestion,
+)
+from knowledge.services.plans import PlanInfo, list_plans
+
+CHOOSE_PLAN = "choose_plan"
+MAX_CHOICES = 4  # plans offered as buttons at once
+MAX_ITEMS = 4  # tasks or targets listed per plan
+SEARCH_LIMIT = 12
+
+# Questions offered when nothing matched: each is answered from the documents.
+EXAMPLES: dict[str, tuple[str, ...]] = {
+    TASK_RESPONSIBLE: (
+        "Ai chủ trì số hóa hồ sơ, kết quả giải quyết TTHC?",
+        "Ai chủ trì cải cách tài chính công?",
+        "Ai chủ trì tập huấn công tác CCHC?",
+    ),
+    TASK_DUE: (
+        "Tập huấn công tác CCHC hạn khi nào?",
+        "Kiện toàn Tổ kiểm tra công vụ của xã khi nào xong?",
+    ),
+    UNIT_TASKS: ("Phòng Tư pháp phụ trách những gì?", "Sở Nội vụ chủ trì nhiệm vụ nào?"),
+    REPORTING_DEADLINE: (
+        "Hạn nộp báo cáo CCHC sắp tới?",
+        "Báo cáo CCHC quý III năm 2024 hạn ngày nào?",
+    ),
+    PLAN_TARGET: (
+        "Tỷ lệ hồ sơ đúng hạn phải đạt bao nhiêu?",
+        "Chỉ tiêu thanh toán trực tuyến là bao nhiêu?",
+    ),
+    PLAN_INFO: ("Có những kế hoạch nào?",),
+}
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the conversation already established."""
+
+    today: date
+    last_task_id: str | None = None
+    last_document: str | None = None
+    last_query: str = ""  # the words of the last plan question
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    buttons: tuple[dict[str, str], ...] = ()
+    task_id: str | None = None  # the task answered about, for "còn ai phối hợp?"
+    document: str | None = None  # the one plan the answer comes from
+    follow_up: bool = False  # answered about the last task, not about the message's words
+
+
+def plans_by_slug() -> dict[str, PlanInfo]:
+    return {plan.slug: plan for plan in list_plans()}
+
+
+def documents_for(q: PlanQuestion, plans: dict[str, PlanInfo]) -> tuple[str, ...] | None:
+    """The plans a question is limited to (by choice, number, locality or year), or None when
+    it names none; an empty tuple when what it names matches no plan."""
+    if q.document:
+        return (q.document,)
+    if not (q.localities or q.year):
+        return None
+    return tuple(
+        slug
+        for slug, plan in plans.items()
+        if (not q.localities or plan.locality in q.localities) and q.year in (None, plan.year)
+    )
+
+
+def only_plan(documents: Sequence[str] | None) -> str | None:
+    """The plan an answer comes from when it comes from one, for "kế hoạch này" later."""
+    return documents[0] if documents and len(documents) == 1 else None
+
+
+def which_plan(documents: Sequence[str], plans: dict[str, PlanInfo], found: str) -> Reply:
+    """Ask which plan is meant; ``found`` says what was found in several, with "{n}" for how
+    many plans are offered."""
+    buttons = tuple(
+        button(plan_label(plans[d]), intent_payload(CHOOSE_PLAN, plan_document=d))
+        for d in documents[:MAX_CHOICES]
+    )
+    return Reply(f"Dạ, {found.format(n=len(buttons))} Anh/chị hỏi theo kế hoạch nào ạ?", buttons)
+
+
+def not_found(q: PlanQuestion, plans: dict[str, PlanInfo], what: str) -> Reply:
+    return examples_reply(
+        f"Dạ, em chưa tìm thấy {what} khớp với câu hỏi “{shorten(q.text, 120)}”"
+        f"{where(q, plans)} trong các kế hoạch em có. Anh/chị thử hỏi ngắn gọn hơn, dùng đúng "
+        "tên nhiệm vụ hoặc chỉ tiêu như trong kế hoạch, ví dụ:",
+        q.kind,
+    )
+
+
+def examples_reply(text: str, kind: str) -> Reply:
+    return Reply(text, tuple(text_button(e) for e in EXAMPLES[kind]))
+
+
+def where(q: PlanQuestion, plans: dict[str, PlanInfo]) -> str:
+    """ " trong <plan> của <locality> năm <year>": what the question was limited to."""
+    parts: list[str] = []
+    if q.document in plans:
+        parts.append(f" trong {plan_label(plans[q.document])}")
+    if q.localities:
+        parts.append(" của " + " hoặc ".join(locality_label(loc) for loc in q.localities))
+    if q.year:
+        parts.append(f" năm {q.year}")
+    return "".join(parts)
+
+
+def unclear(kind: str) -> Reply:
+    """For a reply to a plan answer that names nothing the plans know."""
+    return examples_reply("Dạ, Anh/chị muốn hỏi thêm gì về kế hoạch ạ? Ví dụ:", kind)

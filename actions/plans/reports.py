@@ -1,0 +1,123 @@
+"""When reports are due: the next deadlines after today, or those of a year asked about.
+
+Recurring rules stay in force after their plan's year (the knowledge service projects them),
+so every date drawn from a rule says which plan, of which year, set it. When nothing is ahead
+(a plan with dated deadlines only), the last dated ones are given as past.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+from actions.formatting import bullet_list, plan_label, source_line, vi_date
+from actions.plans.questions import PlanQuestion
+from actions.plans.replies import Context, Reply, documents_for, not_found, only_plan, where
+from knowledge.dossiers.stats import THIS_QUARTER
+from knowledge.services.deadlines import DeadlineOccurrence, deadlines_between
+from knowledge.services.plans import PlanInfo
+from knowledge.text import fold_vi
+
+MAX_UPCOMING = 4  # deadlines listed as "next"
+MAX_DATES = 4  # dates listed for one recurring deadline in a year
+# A rule falls at least once a year; a dated deadline ahead is in this or next year's plan.
+_AHEAD = timedelta(days=2 * 366)
+_SINCE = date(1900, 1, 1)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """One deadline of a plan with the days it falls on in the window answered about."""
+
+    first: DeadlineOccurrence
+    dates: tuple[date, ...]
+
+
+@dataclass(frozen=True)
+class DeadlineFacts:
+    deadlines: list[Deadline]  # ahead of today, or in the year asked, by first date
+    past: bool  # nothing was ahead: these are the last ones
+    year: int | None  # the year asked about
+
+
+def deadline_answer(q: PlanQuestion, context: Context, plans: dict[str, PlanInfo]) -> Reply:
+    # A year here is when reports fall, not which plan: a rule stays in force after its year.
+    scope = documents_for(replace(q, year=None), plans)
+    if scope == ():
+        return not_found(q, plans, "kế hoạch nào")
+    facts = deadline_facts(context.today, scope, q.period, q.year)
+    if not facts.deadlines:
+        named = ", ".join(plan_label(plans[d]) for d in scope) if scope else "Các kế hoạch em có"
+        return Reply(f"Dạ, {named} không ghi hạn báo cáo nào{where(q, plans)} ạ.")
+    return Reply(deadline_text(facts, plans, context.today), document=only_plan(scope))
+
+
+def deadline_facts(
+    today: date, scope: Sequence[str] | None, period: str | None, year: int | None
+) -> DeadlineFacts:
+    """What to say about the reporting deadlines of the plans in ``scope`` (all when None)."""
+    if period == THIS_QUARTER:
+        period = f"Q{(today.month - 1) // 3 + 1}"
+    if year:
+        found = _between(date(year, 1, 1), date(year, 12, 31), scope, period)
+        return DeadlineFacts(grouped(found), past=False, year=year)
+    ahead = grouped(_between(today + timedelta(days=1), today + _AHEAD, scope, period))
+    if ahead:
+        return DeadlineFacts(ahead[:MAX_UPCOMING], past=False, year=None)
+    before = grouped(_between(_SINCE, today, scope, period))
+    last = {d.first.document: d for d in before}  # each plan's last deadline
+    return DeadlineFacts(sorted(last.values(), key=lambda d: d.dates[-1]), past=True, year=None)
+
+
+def _between(
+    start: date, end: date, scope: Sequence[str] | None, period: str | None
+) -> list[DeadlineOccurrence]:
+    found = [
+        o
+        for d in scope or (None,)
+        for o in deadlines_between(start, end, document=d, period=period)
+    ]
+    return sorted(found, key=lambda o: (o.date, o.document))
+
+
+def grouped(occurrences: Sequence[DeadlineOccurrence]) -> list[Deadline]:
+    """Occurrences (by date) gathered per deadline, in the order each first falls."""
+    dates: dict[tuple[str, str, str], list[DeadlineOccurrence]] = {}
+    for o in occurrences:
+        dates.setdefault((o.document, o.section, o.title), []).append(o)
+    return [Deadline(found[0], tuple(o.date for o in found)) for found in dates.values()]
+
+
+def deadline_text(facts: DeadlineFacts, plans: dict[str, PlanInfo], today: date) -> str:
+    if facts.year:
+        head = f"Dạ, lịch báo cáo năm {facts.year} theo các kế hoạch:"
+    elif facts.past:
+        head = (
+            f"Dạ, kế hoạch chỉ ghi hạn báo cáo của năm kế hoạch, các hạn đều đã qua so với hôm "
+            f"nay ({vi_date(today)}). Hạn gần nhất kế hoạch ghi:"
+        )
+    else:
+        head = f"Dạ, các hạn báo cáo sắp tới (sau hôm nay, {vi_date(today)}):"
+    blocks = [head]
+    for document in dict.fromkeys(d.first.document for d in facts.deadlines):
+        plan = plans[document]
+        mine = [d for d in facts.deadlines if d.first.document == document]
+        blocks.append(
+            f"Theo {plan_label(plan)}:\n"
+            + bullet_list(_line(d, plan, several=facts.year is not None) for d in mine)
+            + "\n"
+            + source_line(plan, [d.first.section for d in mine])
+        )
+    return "\n\n".join(blocks)
+
+
+def _line(deadline: Deadline, plan: PlanInfo, *, several: bool) -> str:
+    first = deadline.first
+    to = f", gửi {first.recipient}" if first.recipient else ""
+    if not first.recurring:
+        limit = "trước ngày" if "truoc ngay" in fold_vi(first.text) else "hạn"
+        return f"{first.title}{to}: {limit} {vi_date(first.date)}"
+    shown = deadline.dates[:MAX_DATES] if several else deadline.dates[:1]
+    days = ", ".join(vi_date(day) for day in shown)
+    return f"{first.title}{to}: {days} — theo quy định “{first.rule}” của kế hoạch năm {plan.year}"

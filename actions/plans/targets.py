@@ -1,0 +1,75 @@
+"""The targets a plan sets: those on the topic asked about, or all of a plan's."""
+
+from __future__ import annotations
+
+from actions.formatting import bullet_list, plan_label, shorten, source_line
+from actions.plans.questions import PlanQuestion, target_topic
+from actions.plans.replies import (
+    MAX_ITEMS,
+    SEARCH_LIMIT,
+    Context,
+    Reply,
+    documents_for,
+    not_found,
+    only_plan,
+    which_plan,
+)
+from knowledge.services.plans import PlanInfo, TargetMatch, find_targets, targets_of
+from knowledge.services.ranking import best_of_plan, merge_ranked, plans_in_contention
+
+MAX_TARGET_PLANS = 3
+
+
+def target_answer(q: PlanQuestion, context: Context, plans: dict[str, PlanInfo]) -> Reply:
+    topic = target_topic(q.text, {p.locality for p in plans.values()})
+    scope = documents_for(q, plans)
+    if scope and not any(plans[d].targets for d in scope):
+        return Reply(
+            "Dạ, "
+            + "; ".join(f"{plan_label(plans[d])} không đặt chỉ tiêu cụ thể nào" for d in scope)
+            + " ạ.\n"
+            + "\n".join(source_line(plans[d]) for d in scope),
+            document=only_plan(scope),
+        )
+    if not topic:
+        return _all_targets(scope, plans)
+    hits = merge_ranked(
+        *(find_targets(topic, document=d, limit=SEARCH_LIMIT) for d in scope or (None,))
+    )
+    hits = [hit for hit in hits if scope is None or hit.document in scope]
+    contenders = plans_in_contention(hits)[:MAX_TARGET_PLANS]
+    if not contenders:  # a plan named without a topic it has: its targets are the answer
+        return _all_targets(scope, plans) if scope else not_found(q, plans, "chỉ tiêu nào")
+    blocks = [
+        _targets_block(best_of_plan(hits, document, limit=2), plans[document], shown=260)
+        for document in contenders
+    ]
+    return _targets_reply(blocks, contenders)
+
+
+def _all_targets(scope: tuple[str, ...] | None, plans: dict[str, PlanInfo]) -> Reply:
+    """ "Các chỉ tiêu của kế hoạch …": those of the plan named, or which plan when none is."""
+    if scope is None:
+        setting = [slug for slug, plan in plans.items() if plan.targets]
+        return which_plan(setting, plans, "em có {n} kế hoạch đặt chỉ tiêu.")
+    blocks = []
+    for document in scope:
+        targets = targets_of(document)
+        more = len(targets) - MAX_ITEMS
+        blocks.append(_targets_block(targets[:MAX_ITEMS], plans[document], shown=200, more=more))
+    return _targets_reply(blocks, scope)
+
+
+def _targets_block(targets: list[TargetMatch], plan: PlanInfo, *, shown: int, more: int = 0) -> str:
+    """The ``targets`` of ``plan``, each shortened to ``shown`` characters, with how many
+    ``more`` there are, and their source."""
+    listed = bullet_list(shorten(t.text, shown) for t in targets)
+    if more > 0:
+        listed += f"\n… và {more} chỉ tiêu khác"
+    return f"Theo {plan_label(plan)}:\n{listed}\n{source_line(plan, [t.section for t in targets])}"
+
+
+def _targets_reply(blocks: list[str], documents: list[str] | tuple[str, ...]) -> Reply:
+    return Reply(
+        "Dạ, chỉ tiêu trong kế hoạch:\n\n" + "\n\n".join(blocks), document=only_plan(documents)
+    )

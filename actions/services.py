@@ -1,0 +1,88 @@
+"""Citizens' practical questions (online payment, public postal service, online public services)
+and "gặp cán bộ", answered from the curated FAQ with the plan line behind it, cited."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from actions.formatting import source_line
+from actions.forms import latest_intent, latest_text
+from knowledge.db import get_engine
+from knowledge.faq import TOPIC_BY_INTENT, FaqEntry, FaqIndex, RelatedFact, render
+from knowledge.services.plans import NotFoundError, PlanInfo, plan_info
+
+logger = logging.getLogger(__name__)
+
+# One plan line is enough to show where the answer stands in the plans; more would bury it.
+RELATED_SHOWN = 1
+FALLBACK_TOPIC = "contact"
+
+
+def pick_entry(index: FaqIndex, intent: str | None, text: str) -> FaqEntry | None:
+    """The entry of the intent's topic closest to ``text``, else that topic's first entry."""
+    topic = TOPIC_BY_INTENT.get(intent or "", FALLBACK_TOPIC)
+    match = index.best(text, topic) if text else None
+    if match is not None:
+        return match.entry
+    entries = index.by_topic(topic)
+    return entries[0] if entries else None
+
+
+def related_lines(fact: RelatedFact, plan: PlanInfo) -> list[str]:
+    return [f"Kế hoạch ghi: “{fact.quote}”", source_line(plan, [fact.section])]
+
+
+class ActionAnswerFaq(Action):
+    """Answers ask_online_payment, ask_postal_service, ask_online_service and request_human."""
+
+    def __init__(
+        self,
+        index: FaqIndex | None = None,
+        engine: Engine | None = None,
+        env: Mapping[str, str] | None = None,
+    ) -> None:
+        self._index = index
+        self._engine = engine
+        self._env = env
+
+    def name(self) -> str:
+        return "action_answer_faq"
+
+    def index(self) -> FaqIndex:
+        if self._index is None:
+            self._index = FaqIndex.load()
+        return self._index
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        entry = pick_entry(self.index(), latest_intent(tracker), latest_text(tracker))
+        if entry is None:
+            dispatcher.utter_message(response="utter_default")
+            return []
+        lines = [render(entry, self._env)]
+        lines += await asyncio.to_thread(self.plan_lines, entry)
+        dispatcher.utter_message(text="\n".join(lines))
+        return []
+
+    def plan_lines(self, entry: FaqEntry) -> list[str]:
+        """The entry's plan lines with their citation; none when the plans cannot be read,
+        since an uncited quote is worse than no quote."""
+        engine = self._engine or get_engine()
+        lines: list[str] = []
+        try:
+            for fact in entry.related[:RELATED_SHOWN]:
+                lines += related_lines(fact, plan_info(fact.document, engine))
+        except (SQLAlchemyError, NotFoundError):
+            logger.warning("plan unreadable: FAQ answer without plan lines", exc_info=True)
+            return []
+        return lines

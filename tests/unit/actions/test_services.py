@@ -1,0 +1,101 @@
+"""Service questions and "gặp cán bộ": the FAQ entry for the question, contact details from the
+environment, and the plan line behind the answer with its source."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import Engine
+
+from actions.services import ActionAnswerFaq, pick_entry
+from knowledge.build import build
+from knowledge.db import make_engine
+from knowledge.faq import FaqIndex
+
+# Copied from knowledge/sources/hungyen-tp-cchc-2024.txt, Mục II.2.e.
+PAYMENT_TARGET = (
+    "Tối thiểu 80% TTHC có yêu cầu nghĩa vụ tài chính được triển khai thanh toán trực tuyến; "
+    "tỷ lệ giao dịch thanh toán trực tuyến đạt từ 40% trở lên."
+)
+INDEX = FaqIndex.load()
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('faq') / 'kb.db'}")
+    build(engine)
+    return engine
+
+
+def tracker(text: str, intent: str) -> Tracker:
+    latest = {"text": text, "intent": {"name": intent}, "entities": []}
+    return Tracker("rest:citizen", {}, latest, [], False, None, {}, "action_listen")
+
+
+async def reply(engine: Engine, text: str, intent: str, env: dict[str, str] | None = None) -> str:
+    dispatcher = CollectingDispatcher()
+    await ActionAnswerFaq(INDEX, engine, env or {}).run(dispatcher, tracker(text, intent), {})
+    (message,) = dispatcher.messages
+    return message["text"]
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "entry"),
+    [
+        (
+            "Nộp phí, lệ phí trực tuyến như thế nào?",
+            "ask_online_payment",
+            "payment_how_to_pay_online",
+        ),
+        ("nop ho so qua buu dien", "ask_postal_service", "postal_submit"),
+        ("dvc toan trinh la gi", "ask_online_service", "online_full_vs_partial"),
+        ("cho so tong dai", "request_human", "contact_hotline"),
+    ],
+)
+def test_the_entry_closest_to_the_question_is_picked(text: str, intent: str, entry: str) -> None:
+    picked = pick_entry(INDEX, intent, text)
+    assert picked is not None and picked.id == entry
+
+
+def test_a_question_matching_no_entry_gets_the_topics_first_entry() -> None:
+    picked = pick_entry(INDEX, "ask_postal_service", "ờ")
+    assert picked is not None and picked.id == INDEX.by_topic("postal")[0].id
+
+
+@pytest.mark.parametrize("text", ["nộp lệ phí online thế nào", "nop le phi online the nao"])
+async def test_payment_answer_quotes_the_city_plan_with_its_source(
+    engine: Engine, text: str
+) -> None:
+    answer = await reply(engine, text, "ask_online_payment")
+    assert answer.startswith("Dạ,") and "thanh toán trực tuyến" in answer
+    assert f"“{PAYMENT_TARGET}”" in answer
+    assert "Nguồn: Kế hoạch Cải cách hành chính thành phố Hưng Yên năm 2024" in answer
+    assert "UBND thành phố Hưng Yên, Mục II.2.e" in answer
+
+
+async def test_an_entry_without_plan_line_gets_no_source(engine: Engine) -> None:
+    answer = await reply(engine, "gửi hồ sơ qua bưu điện có mất phí không", "ask_postal_service")
+    assert "cước" in answer and "Nguồn:" not in answer
+
+
+async def test_asking_for_a_person_gives_the_configured_hotline_and_office(engine: Engine) -> None:
+    env = {
+        "CONTACT_HOTLINE": "số 0221.3xxx.xxx",
+        "CONTACT_OFFICE": "Bộ phận Một cửa phường X",
+    }
+    answer = await reply(engine, "gặp cán bộ", "request_human", env)
+    assert "số 0221.3xxx.xxx" in answer and "Bộ phận Một cửa phường X" in answer
+
+
+async def test_without_configured_contacts_the_wording_stays_neutral(engine: Engine) -> None:
+    answer = await reply(engine, "gap can bo", "request_human")
+    assert "đường dây nóng của UBND nơi Anh/chị nộp hồ sơ" in answer
+
+
+async def test_an_unreadable_knowledge_base_drops_the_quote_not_the_answer(tmp_path: Path) -> None:
+    empty = make_engine(f"sqlite:///{tmp_path / 'empty.db'}")
+    answer = await reply(empty, "nộp lệ phí online thế nào", "ask_online_payment")
+    assert answer.startswith("Dạ,") and "Nguồn:" not in answer and PAYMENT_TARGET not in answer
