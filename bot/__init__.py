@@ -1,0 +1,1 @@
+"""Channels (Telegram, web), the process launcher and Rasa-side NLU components."""

@@ -1,0 +1,171 @@
+"""What a user message must look like before Rasa sees it: pure decisions, standard library only.
+
+Runs inside the Rasa server (bot/channels.py) and is tested from the app environment. Rasa
+itself would store control characters, parse a 20,000-character message whole, and obey any
+"/intent{...}" or "/restart" a user types as if a button had sent it; these functions decide
+what happens instead.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+# Standard library only, like this module: the dossier lookups use the same window.
+from knowledge.dossiers.ratelimit import SlidingWindowLimiter
+
+DEFAULT_MAX_MESSAGE_CHARS = 1000
+# Messages per sender per window (s): a person types a few a minute, a script hundreds.
+DEFAULT_MESSAGE_RATE_LIMIT = (30, 60.0)
+
+# Rasa reads a message starting with this prefix as an intent (and entities), not as text.
+COMMAND_PREFIX = "/"
+
+# Commands a channel sends on its own, never offered as a button: Telegram's /huy sends
+# /cancel (bot/telegram/handlers.py). Stopping a form is what typing "hủy" does anyway.
+CHANNEL_COMMANDS = frozenset({"/cancel"})
+
+# Line breaks and tabs carry meaning in a long feedback text; every other control character
+# (and invisible format characters such as zero-width spaces or bidi overrides) does not.
+KEPT_CONTROLS = frozenset("\n\t")
+
+# Said by the Rasa server (bot/rasa_server.py) when an action fails; kept in this stdlib-only
+# module so that tests in the app environment can import it.
+BUSY_NOTE = "Dạ, hệ thống đang bận, Anh/chị vui lòng thử lại sau ít phút ạ."
+EMPTY_NOTE = "Dạ, em chưa nhận được nội dung tin nhắn. Anh/chị vui lòng nhập câu hỏi giúp em ạ."
+TOO_LONG_NOTE = (
+    "Dạ, tin nhắn dài quá {limit} ký tự nên em chưa xử lý được. "
+    "Anh/chị vui lòng gửi ngắn gọn hơn, hoặc chia thành từng ý giúp em ạ."
+)
+TOO_FAST_NOTE = (
+    "Dạ, Anh/chị gửi nhiều tin nhắn quá nhanh nên em chưa xử lý tin này. "
+    "Anh/chị vui lòng chờ khoảng {seconds} giây rồi gửi lại giúp em ạ."
+)
+
+
+@dataclass(frozen=True)
+class Screened:
+    """Either the text Rasa should process, or a note to answer with instead (never both)."""
+
+    text: str | None = None
+    note: str | None = None
+
+
+def clean(raw: object) -> str:
+    """The message without control, format or lone surrogate characters, trimmed.
+
+    Whitespace controls (\\r, vertical tab, ...) become a space so words do not run together.
+    Anything but a string (a JSON number, null) counts as no text.
+    """
+    if not isinstance(raw, str):
+        return ""
+    kept = []
+    for char in raw:
+        category = unicodedata.category(char)
+        if char in KEPT_CONTROLS or category not in ("Cc", "Cf", "Cs"):
+            kept.append(char)
+        elif category == "Cc" and char.isspace():
+            kept.append(" ")
+    return "".join(kept).strip()
+
+
+def is_command(text: str) -> bool:
+    return text.startswith(COMMAND_PREFIX)
+
+
+def offered_payloads(events: Iterable[Mapping[str, Any]]) -> frozenset[str]:
+    """Button payloads of the bot's messages since the user's latest message.
+
+    ``events`` are a tracker's events as Rasa serialises them ({"event": "bot", "data":
+    {"buttons": [...]}}), oldest first. A bot turn may say several messages, and the buttons
+    need not be on the last one, so the whole turn counts.
+    """
+    payloads: set[str] = set()
+    for event in events:
+        kind = event.get("event")
+        if kind == "user":
+            payloads.clear()
+        elif kind == "bot":
+            buttons = (event.get("data") or {}).get("buttons") or ()
+            payloads.update(
+                str(button["payload"]).strip()
+                for button in buttons
+                if isinstance(button, Mapping) and button.get("payload")
+            )
+    return frozenset(payloads)
+
+
+def neutralise(text: str) -> str:
+    """The text without its leading slashes, so the NLU reads it as words, not a command."""
+    return text.lstrip(COMMAND_PREFIX).strip()
+
+
+def screen(text: str, *, offered: frozenset[str], limit: int) -> Screened:
+    """What to do with a cleaned message, given the payloads the bot offered this sender."""
+    if is_command(text) and text not in offered and text not in CHANNEL_COMMANDS:
+        text = neutralise(text)
+    if not text:
+        return Screened(note=EMPTY_NOTE)
+    if len(text) > limit:
+        return Screened(note=TOO_LONG_NOTE.format(limit=vi_count(limit)))
+    return Screened(text=text)
+
+
+def vi_count(number: int) -> str:
+    """A count as Vietnamese writes it: 20.000, dots between thousands."""
+    return f"{number:,}".replace(",", ".")
+
+
+def message_limit(environ: Mapping[str, str]) -> int:
+    return int(positive_setting(environ, "MAX_MESSAGE_CHARS", DEFAULT_MAX_MESSAGE_CHARS))
+
+
+def positive_setting(environ: Mapping[str, str], name: str, default: float) -> float:
+    """A positive number from the environment; a wrong value stops the server at start."""
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a number, not {raw!r}") from None
+    if not (math.isfinite(value) and value > 0):
+        raise ValueError(f"{name} must be a positive number, not {raw!r}")
+    return value
+
+
+def message_rate_limiter(
+    environ: Mapping[str, str], clock: Callable[[], float] = time.monotonic
+) -> SlidingWindowLimiter:
+    """The per-sender limit of ``MESSAGE_RATE_LIMIT``, "N/SECONDS" or "N" (per 60 s).
+
+    A wrong value stops the server at start, like the other settings read here.
+    """
+    raw = environ.get("MESSAGE_RATE_LIMIT", "").strip()
+    if not raw:
+        return SlidingWindowLimiter(*DEFAULT_MESSAGE_RATE_LIMIT, clock)
+    count, slash, window = raw.partition("/")
+    try:
+        window_s = float(window) if slash else DEFAULT_MESSAGE_RATE_LIMIT[1]
+        if not math.isfinite(window_s):
+            raise ValueError
+        return SlidingWindowLimiter(int(count), window_s, clock)
+    except ValueError:
+        raise ValueError(
+            f"MESSAGE_RATE_LIMIT must be N or N/SECONDS, both positive, not {raw!r}"
+        ) from None
+
+
+def rate_note(limiter: SlidingWindowLimiter, sender_id: str) -> str | None:
+    """The note for a sender over the limit, None when the message may be processed.
+
+    Every message counts, the empty and the too long ones too: each costs the server a turn.
+    """
+    if limiter.allow(sender_id):
+        return None
+    wait_s = max(1, math.ceil(limiter.retry_after(sender_id)))
+    return TOO_FAST_NOTE.format(seconds=vi_count(wait_s))

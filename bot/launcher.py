@@ -1,0 +1,282 @@
+"""Start the whole assistant as one unit: action server, Rasa, web page, Telegram bot.
+
+Used by `make run` (``python -m bot.launcher``) and by the end-to-end tests, so both start the
+stack the same way. Standard library only. Every child runs in its own process group; stopping
+the launcher (Ctrl-C, SIGTERM) stops them all and leaves nothing running.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+DEFAULTS: dict[str, str] = {
+    "BIND_HOST": "127.0.0.1",
+    "RASA_PORT": "5005",
+    "ACTIONS_PORT": "5055",
+    "WEB_PORT": "8000",
+    "VAR_DIR": "var",
+    "RASA_MODEL_DIR": "models",
+    "RASA_ENDPOINTS": "endpoints.yml",
+    "RASA_CREDENTIALS": "credentials.yml",
+    "ENGINE_VENV": ".venv/engine",
+    "APP_VENV": ".venv/app",
+    # Demo dossiers make the embedded default usable; off when a provincial API is configured.
+    "SEED_DEMO_DOSSIERS": "1",
+    # Read inside the Rasa server (bot/rasa_server.py, bot/channels.py).
+    "ACTION_TIMEOUT_S": "10",
+    "MAX_MESSAGE_CHARS": "1000",
+}
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str
+    argv: list[str]
+    health_url: str
+    env: dict[str, str] = field(default_factory=dict)
+
+
+def load_env_file(path: Path) -> dict[str, str]:
+    """KEY=VALUE lines of a .env file; comments and blank lines ignored, quotes stripped."""
+    values: dict[str, str] = {}
+    if not path.is_file():
+        return values
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, value = line.split("=", 1)
+        values[key.strip()] = value.strip().strip("'\"")
+    return values
+
+
+def resolve_settings(
+    environ: Mapping[str, str], env_file: Path | None = ROOT / ".env"
+) -> dict[str, str]:
+    """Defaults, overridden by .env, overridden by the real environment; paths made absolute."""
+    from_file = load_env_file(env_file) if env_file else {}
+    settings = {**DEFAULTS, **from_file, **environ}
+    for key in ("VAR_DIR", "RASA_MODEL_DIR", "RASA_ENDPOINTS", "RASA_CREDENTIALS"):
+        settings[key] = str((ROOT / settings[key]).resolve())
+    for key in ("ENGINE_VENV", "APP_VENV"):
+        settings[key] = str((ROOT / settings[key]).absolute())
+    var_dir = Path(settings["VAR_DIR"])
+    settings.setdefault("DATABASE_URL", f"sqlite:///{var_dir / 'knowledge.db'}")
+    settings.setdefault("RASA_TRACKER_DB", str(var_dir / "tracker.db"))
+    settings.setdefault(
+        "ACTION_ENDPOINT_URL", f"http://127.0.0.1:{settings['ACTIONS_PORT']}/webhook"
+    )
+    return settings
+
+
+def build_services(settings: Mapping[str, str], *, with_web: bool = True) -> list[Service]:
+    engine_bin = Path(settings["ENGINE_VENV"]) / "bin"
+    app_python = str(Path(settings["APP_VENV"]) / "bin" / "python")
+    host = settings["BIND_HOST"]
+    # Rasa's CLI behind our patches: action timeout, polite answer when an action fails.
+    rasa_argv = [
+        str(engine_bin / "python"),
+        "-m",
+        "bot.rasa_server",
+        "run",
+        "--model",
+        settings["RASA_MODEL_DIR"],
+        "--endpoints",
+        settings["RASA_ENDPOINTS"],
+        "--credentials",
+        settings["RASA_CREDENTIALS"],
+        "--interface",
+        host,
+        "--port",
+        settings["RASA_PORT"],
+        "--cors",
+        "*",
+    ]
+    if settings.get("RASA_API_TOKEN"):
+        rasa_argv += ["--enable-api", "--auth-token", settings["RASA_API_TOKEN"]]
+    services = [
+        Service(
+            "actions",
+            [
+                app_python,
+                "-m",
+                "bot.actions_server",
+                "--actions",
+                "actions",
+                "--port",
+                settings["ACTIONS_PORT"],
+            ],
+            f"http://127.0.0.1:{settings['ACTIONS_PORT']}/health",
+            # rasa-sdk listens on every interface unless told; only Rasa needs to reach it.
+            env={"SANIC_HOST": host},
+        ),
+        Service(
+            "rasa",
+            rasa_argv,
+            f"http://127.0.0.1:{settings['RASA_PORT']}/",
+        ),
+    ]
+    if with_web:
+        services.append(
+            Service(
+                "web",
+                [app_python, "-m", "bot.web"],
+                f"http://127.0.0.1:{settings['WEB_PORT']}/healthz",
+            )
+        )
+    if settings.get("TELEGRAM_BOT_TOKEN"):
+        services.append(Service("telegram", [app_python, "-m", "bot.telegram"], ""))
+    return services
+
+
+def prepare_database(settings: Mapping[str, str]) -> None:
+    """Build the knowledge base (idempotent, ~2 s) and seed demo dossiers when configured."""
+    app_python = str(Path(settings["APP_VENV"]) / "bin" / "python")
+    env = {**os.environ, **settings, "PYTHONPATH": str(ROOT)}
+    Path(settings["VAR_DIR"]).mkdir(parents=True, exist_ok=True)
+    commands = [[app_python, "-m", "knowledge", "build"]]
+    if settings["SEED_DEMO_DOSSIERS"] == "1" and not settings.get("DOSSIER_API_URL"):
+        commands.append([app_python, "-m", "knowledge", "seed-demo"])
+    for command in commands:
+        subprocess.run(command, cwd=ROOT, env=env, check=True, stdin=subprocess.DEVNULL)
+
+
+class Stack:
+    """A running set of services whose output is relayed with a "[name]" prefix."""
+
+    def __init__(
+        self, settings: Mapping[str, str], services: list[Service], *, quiet: bool = False
+    ):
+        self.settings = dict(settings)
+        self.services = services
+        self.quiet = quiet
+        self.processes: dict[str, subprocess.Popen[bytes]] = {}
+
+    def start(self) -> None:
+        Path(self.settings["VAR_DIR"]).mkdir(parents=True, exist_ok=True)
+        env = {**os.environ, **self.settings, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"}
+        for service in self.services:
+            process = subprocess.Popen(
+                service.argv,
+                cwd=ROOT,
+                env={**env, **service.env},
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+            self.processes[service.name] = process
+            threading.Thread(target=self._relay, args=(service.name, process), daemon=True).start()
+
+    def _relay(self, name: str, process: subprocess.Popen[bytes]) -> None:
+        assert process.stdout is not None
+        log_path = Path(self.settings["VAR_DIR"]) / "logs" / f"{name}.log"
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        with log_path.open("ab") as log:
+            for line in process.stdout:
+                log.write(line)
+                log.flush()
+                if not self.quiet:
+                    sys.stdout.write(f"[{name:8}] {line.decode('utf-8', 'replace')}")
+                    sys.stdout.flush()
+
+    def wait_ready(self, timeout_s: float) -> None:
+        """Block until every service answers its health URL; raise if one exits or time runs out."""
+        deadline = time.monotonic() + timeout_s
+        for service in self.services:
+            while service.health_url and not _answers(service.health_url):
+                process = self.processes[service.name]
+                if process.poll() is not None:
+                    raise RuntimeError(f"{service.name} exited with code {process.returncode}")
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"{service.name} not ready after {timeout_s:.0f} s")
+                time.sleep(0.5)
+
+    def first_failure(self) -> tuple[str, int] | None:
+        for name, process in self.processes.items():
+            if process.poll() is not None:
+                return name, process.returncode
+        return None
+
+    def stop(self, grace_s: float = 10.0) -> None:
+        for process in self.processes.values():
+            _signal_group(process, signal.SIGTERM)
+        deadline = time.monotonic() + grace_s
+        for process in self.processes.values():
+            try:
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                _signal_group(process, signal.SIGKILL)
+                process.wait()
+
+
+def _signal_group(process: subprocess.Popen[bytes], sig: signal.Signals) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, sig)
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return 200 <= response.status < 500
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def main() -> int:
+    settings = resolve_settings(os.environ)
+    stack = Stack(settings, build_services(settings))
+    stopping = threading.Event()
+    try:
+        prepare_database(settings)
+    except subprocess.CalledProcessError as error:
+        print(f"[launcher] preparing the database failed: {error}", flush=True)
+        return 1
+
+    def request_stop(signum: int, _frame: object) -> None:
+        stopping.set()
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+    stack.start()
+    names = ", ".join(service.name for service in stack.services)
+    print(f"[launcher] starting {names}; Ctrl-C stops everything", flush=True)
+    started = time.monotonic()
+    ready_announced = False
+    exit_code = 0
+    while not stopping.wait(0.5):
+        failure = stack.first_failure()
+        if failure:
+            print(f"[launcher] {failure[0]} exited with code {failure[1]}; stopping", flush=True)
+            exit_code = 1
+            break
+        if not ready_announced and all(
+            not s.health_url or _answers(s.health_url) for s in stack.services
+        ):
+            ready_announced = True
+            print(
+                f"[launcher] ready in {time.monotonic() - started:.1f} s: "
+                f"Rasa http://localhost:{settings['RASA_PORT']}, "
+                f"web http://localhost:{settings['WEB_PORT']}",
+                flush=True,
+            )
+    stack.stop()
+    print("[launcher] stopped", flush=True)
+    return exit_code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

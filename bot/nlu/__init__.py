@@ -1,0 +1,1 @@
+"""Rasa-side components. Imported by the engine environment: standard library and Rasa only."""

@@ -1,0 +1,104 @@
+"""Rasa's own command line with two reliability patches: ``python -m bot.rasa_server run ...``.
+
+Run by the engine environment's Python instead of its ``rasa`` script (bot/launcher.py).
+
+1. Rasa waits up to 300 s for the action server (``DEFAULT_REQUEST_TIMEOUT``, imported by name
+   into ``rasa.core.actions.action``); a hung action server would hold the user that long.
+   ``ACTION_TIMEOUT_S`` (default 10) replaces it there, for action calls only.
+2. When an action fails (action server down, timed out, or answering 500), Rasa logs it and
+   says nothing, so the user waits for an answer that never comes. Here the user is told the
+   system is busy and the turn ends, so the next message starts afresh (and works once the
+   action server is back). ``ActionExecutionRejection`` still reaches Rasa untouched: forms
+   reject themselves with it to let another policy predict.
+
+Both patches check that Rasa still has what they replace and stop the start if not, rather
+than silently doing nothing after a Rasa upgrade. Phone numbers are masked in the server's logs
+(bot/log_masking.py).
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import os
+import sys
+from typing import Any
+
+import rasa.core.actions.action as rasa_action
+from rasa.__main__ import main as rasa_main
+from rasa.core.processor import MessageProcessor
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.events import BotUttered, Event, FollowupAction
+
+from bot.guard import BUSY_NOTE, positive_setting
+from bot.log_masking import mask_phones_in_logs
+
+# Not __name__: run with -m, this module is __main__.
+logger = logging.getLogger("bot.rasa_server")
+
+DEFAULT_ACTION_TIMEOUT_S = 10.0
+
+# The parameters of the processor method the second patch wraps, as Rasa 3.6 defines it.
+RUN_ACTION_PARAMETERS = ["self", "action", "tracker", "output_channel", "nlg", "prediction"]
+
+
+class PatchTargetMissing(RuntimeError):
+    """Rasa no longer has what a patch replaces: the patch must be revisited."""
+
+
+class PoliteOnFailure:
+    """An action that, instead of failing, tells the user the system is busy and listens.
+
+    Stands in for the action during one ``_run_action`` call; everything but ``run`` is the
+    action's own.
+    """
+
+    def __init__(self, action: rasa_action.Action) -> None:
+        self._action = action
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._action, name)
+
+    async def run(self, *args: Any, **kwargs: Any) -> list[Event]:
+        try:
+            return await self._action.run(*args, **kwargs)
+        except rasa_action.ActionExecutionRejection:
+            raise
+        except Exception:
+            logger.exception("Action %r failed; the user is asked to retry", self._action.name())
+            # Listening at once: predicting on would only run more actions that fail alike.
+            return [BotUttered(BUSY_NOTE), FollowupAction(ACTION_LISTEN_NAME)]
+
+
+def patch_action_timeout(timeout_s: float) -> None:
+    if not hasattr(rasa_action, "DEFAULT_REQUEST_TIMEOUT"):
+        raise PatchTargetMissing("rasa.core.actions.action.DEFAULT_REQUEST_TIMEOUT is gone")
+    rasa_action.DEFAULT_REQUEST_TIMEOUT = timeout_s  # type: ignore[attr-defined]
+
+
+def patch_failing_actions() -> None:
+    original = getattr(MessageProcessor, "_run_action", None)
+    if original is None or list(inspect.signature(original).parameters) != RUN_ACTION_PARAMETERS:
+        raise PatchTargetMissing("rasa.core.processor.MessageProcessor._run_action changed")
+
+    async def run_action(
+        self: MessageProcessor, action: rasa_action.Action, *args: Any, **kwargs: Any
+    ) -> bool:
+        return await original(self, PoliteOnFailure(action), *args, **kwargs)
+
+    MessageProcessor._run_action = run_action  # type: ignore[method-assign]
+
+
+def main(args: list[str]) -> None:
+    # At INFO Rasa still logs a user's text when handling it fails (the REST channel's
+    # "rest.message.received.failure"), and a complaint's text may hold a phone number.
+    mask_phones_in_logs()
+    patch_action_timeout(positive_setting(os.environ, "ACTION_TIMEOUT_S", DEFAULT_ACTION_TIMEOUT_S))
+    patch_failing_actions()
+    # Rasa's CLI parses sys.argv itself.
+    sys.argv = ["rasa", *args]
+    rasa_main()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

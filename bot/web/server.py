@@ -1,0 +1,67 @@
+"""aiohttp app serving the chat page (the widget talks to Rasa's socket.io channel directly)
+and the officials' page under /can-bo (see bot.web.officials)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from aiohttp import web
+
+from bot.telegram.officials import Clock, utc_now
+from bot.web import officials
+
+STATIC = Path(__file__).parent / "static"
+SOCKET_IO_CLIENT = Path(__file__).parent / "node_modules" / "socket.io-client" / "dist"
+WIDGET_CONFIG = web.AppKey("widget_config", dict[str, str])
+
+
+def widget_config(environ: dict[str, str]) -> dict[str, str]:
+    """What the page needs to reach Rasa: the public socket.io URL."""
+    public = (
+        environ.get("RASA_PUBLIC_URL") or f"http://localhost:{environ.get('RASA_PORT', '5005')}"
+    )
+    return {"socketUrl": public}
+
+
+async def healthz(_request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})
+
+
+async def config_js(request: web.Request) -> web.Response:
+    body = "window.WIDGET_CONFIG = " + json.dumps(request.app[WIDGET_CONFIG]) + ";"
+    return web.Response(text=body, content_type="application/javascript")
+
+
+async def index(_request: web.Request) -> web.FileResponse:
+    return web.FileResponse(STATIC / "index.html")
+
+
+def create_app(
+    environ: dict[str, str],
+    *,
+    clock: Clock = utc_now,
+    deliver: officials.Deliver | None = None,
+) -> web.Application:
+    """The web app; ``clock`` and ``deliver`` (replies to Telegram citizens) are for tests."""
+    app = web.Application()
+    app[WIDGET_CONFIG] = widget_config(environ)
+    app.router.add_get("/", index)
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/config.js", config_js)
+    app.router.add_static("/static/", STATIC)
+    if SOCKET_IO_CLIENT.is_dir():
+        app.router.add_static("/vendor/socket.io/", SOCKET_IO_CLIENT)
+    officials.setup(app, environ, clock=clock, deliver=deliver)
+    return app
+
+
+def main() -> None:
+    environ = dict(os.environ)
+    web.run_app(
+        create_app(environ),
+        host=environ.get("BIND_HOST", "127.0.0.1"),
+        port=int(environ.get("WEB_PORT", "8000")),
+        print=None,
+    )

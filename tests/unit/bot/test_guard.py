@@ -1,0 +1,153 @@
+"""The screening of user messages before Rasa: cleaning, limits, and typed Rasa commands."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.guard import (
+    CHANNEL_COMMANDS,
+    EMPTY_NOTE,
+    KEPT_CONTROLS,
+    clean,
+    message_limit,
+    offered_payloads,
+    positive_setting,
+    screen,
+)
+
+LIMIT = 1000
+NOTHING_OFFERED: frozenset[str] = frozenset()
+# Payloads the bot really sends (actions/plans/answers.py, actions/feedback.py).
+CHOOSE_PLAN = '/choose_plan{"plan_document":"hungyen-tp-cchc-2024"}'
+MENU_PAYLOAD = "Tôi muốn tra cứu tình trạng hồ sơ"
+
+
+def _invisible(char: str) -> bool:
+    return char not in KEPT_CONTROLS and unicodedata.category(char) in ("Cc", "Cf", "Cs")
+
+
+def test_control_and_invisible_characters_are_removed_from_a_real_question() -> None:
+    typed = "\u200bAi chủ trì\x00 nhiệm vụ\x1b số hóa\u202e hồ sơ?\ufeff"
+    assert clean(typed) == "Ai chủ trì nhiệm vụ số hóa hồ sơ?"
+
+
+def test_line_breaks_and_tabs_stay_other_whitespace_controls_become_spaces() -> None:
+    assert clean("Nội dung:\n\tđường hỏng\rchưa sửa") == "Nội dung:\n\tđường hỏng chưa sửa"
+
+
+def test_what_is_not_a_string_is_no_text() -> None:
+    assert clean(None) == ""
+    assert clean(12345) == ""
+
+
+@given(st.text())
+def test_clean_leaves_no_invisible_character_and_is_stable(raw: str) -> None:
+    cleaned = clean(raw)
+    assert not any(_invisible(char) for char in cleaned)
+    assert clean(cleaned) == cleaned
+
+
+@given(st.text(st.characters(blacklist_categories=("Cc", "Cf", "Cs"))))
+def test_clean_keeps_visible_text_as_written(raw: str) -> None:
+    assert clean(raw) == raw.strip()
+
+
+@pytest.mark.parametrize("typed", ["", "   ", "\n\t", "\x00\x07", "\u200b\u200b", "/", "// "])
+def test_empty_messages_get_a_note_instead_of_processing(typed: str) -> None:
+    assert screen(clean(typed), offered=NOTHING_OFFERED, limit=LIMIT).note == EMPTY_NOTE
+
+
+def test_a_message_over_the_limit_is_answered_with_the_limit_written_the_vietnamese_way() -> None:
+    assert screen("a" * LIMIT, offered=NOTHING_OFFERED, limit=LIMIT).text == "a" * LIMIT
+    too_long = screen("hồ sơ " * 4000, offered=NOTHING_OFFERED, limit=LIMIT)
+    assert too_long.text is None
+    assert too_long.note is not None and "1.000 ký tự" in too_long.note
+
+
+@pytest.mark.parametrize(
+    ("typed", "read_as"),
+    [
+        ("/restart", "restart"),
+        ("//restart", "restart"),
+        ('/ask_dossier_status{"dossier_code":"X"}', 'ask_dossier_status{"dossier_code":"X"}'),
+        ("/ tra cứu hồ sơ", "tra cứu hồ sơ"),
+    ],
+)
+def test_typed_rasa_commands_are_read_as_plain_text(typed: str, read_as: str) -> None:
+    assert screen(typed, offered=frozenset({CHOOSE_PLAN}), limit=LIMIT).text == read_as
+
+
+def test_a_button_payload_the_bot_offered_goes_through_unchanged() -> None:
+    assert screen(CHOOSE_PLAN, offered=frozenset({CHOOSE_PLAN}), limit=LIMIT).text == CHOOSE_PLAN
+    assert screen(CHOOSE_PLAN, offered=NOTHING_OFFERED, limit=LIMIT).text == CHOOSE_PLAN[1:]
+
+
+def test_telegrams_cancel_command_needs_no_button() -> None:
+    assert "/cancel" in CHANNEL_COMMANDS
+    assert screen("/cancel", offered=NOTHING_OFFERED, limit=LIMIT).text == "/cancel"
+
+
+@pytest.mark.parametrize(
+    "typed", ["😀🙏👍", "<script>alert(1)</script>", "'; DROP TABLE x; --", "Xin chào ạ"]
+)
+def test_odd_but_harmless_text_passes_as_written(typed: str) -> None:
+    assert screen(clean(typed), offered=NOTHING_OFFERED, limit=LIMIT).text == typed
+
+
+@given(
+    st.text(),
+    st.frozensets(st.sampled_from([CHOOSE_PLAN, "/affirm", MENU_PAYLOAD])),
+    st.integers(min_value=1, max_value=50),
+)
+def test_screening_answers_or_passes_and_never_lets_an_unoffered_command_through(
+    raw: str, offered: frozenset[str], limit: int
+) -> None:
+    result = screen(clean(raw), offered=offered, limit=limit)
+    assert (result.text is None) != (result.note is None)
+    if result.text is not None:
+        assert 0 < len(result.text) <= limit
+        assert not result.text.startswith("/") or result.text in offered | CHANNEL_COMMANDS
+
+
+def _bot(*payloads: str) -> dict[str, object]:
+    buttons = [{"title": f"nút {i}", "payload": p} for i, p in enumerate(payloads)]
+    return {"event": "bot", "text": "Dạ", "data": {"buttons": buttons}}
+
+
+USER = {"event": "user", "text": "kế hoạch cải cách hành chính"}
+ACTION = {"event": "action", "name": "action_listen"}
+
+
+def test_offered_payloads_are_the_buttons_of_the_bots_latest_turn() -> None:
+    events = [USER, _bot("/affirm"), ACTION, USER, _bot(CHOOSE_PLAN), _bot(), ACTION]
+    assert offered_payloads(events) == {CHOOSE_PLAN}
+
+
+def test_buttons_answered_by_the_user_are_no_longer_offered() -> None:
+    assert offered_payloads([_bot(CHOOSE_PLAN), USER]) == frozenset()
+
+
+def test_buttons_without_payload_and_bot_messages_without_data_offer_nothing() -> None:
+    events = [
+        {"event": "bot", "text": "Dạ", "data": {"buttons": [{"title": "Gửi", "payload": ""}]}},
+        {"event": "bot", "text": "Dạ"},
+    ]
+    assert offered_payloads(events) == frozenset()
+
+
+def test_settings_default_when_unset_and_refuse_nonsense() -> None:
+    assert positive_setting({}, "ACTION_TIMEOUT_S", 10.0) == 10.0
+    assert positive_setting({"ACTION_TIMEOUT_S": " "}, "ACTION_TIMEOUT_S", 10.0) == 10.0
+    assert positive_setting({"ACTION_TIMEOUT_S": "2.5"}, "ACTION_TIMEOUT_S", 10.0) == 2.5
+    for wrong in ("ten", "0", "-3", "nan", "inf"):
+        with pytest.raises(ValueError, match="ACTION_TIMEOUT_S"):
+            positive_setting({"ACTION_TIMEOUT_S": wrong}, "ACTION_TIMEOUT_S", 10.0)
+
+
+def test_message_limit_is_a_whole_number_of_characters() -> None:
+    assert message_limit({}) == 1000
+    assert message_limit({"MAX_MESSAGE_CHARS": "2000"}) == 2000

@@ -1,0 +1,89 @@
+"""Fixtures of the Telegram channel tests: fakes served on 127.0.0.1, the application running."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import replace
+
+import pytest
+from telegram.ext import Application
+
+from bot.telegram.config import Settings
+from knowledge.build import build
+from knowledge.db import get_engine
+from knowledge.feedback import Feedback
+from knowledge.models import Base
+from knowledge.reminders import REMINDER_TABLES
+from tests.unit.telegram.telegram_fakes import (
+    OFFICIAL,
+    TOKEN,
+    FakeBotApi,
+    FakeRasa,
+    running,
+    serving,
+)
+
+
+@pytest.fixture(autouse=True)
+def no_ca_bundle(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    # The fakes speak plain HTTP. An empty CA directory (honoured by httpx) spares each bot
+    # loading the CA bundle twice, most of the time a test would otherwise take.
+    monkeypatch.setenv("SSL_CERT_DIR", str(tmp_path_factory.mktemp("no_ca")))
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+
+
+@pytest.fixture
+async def bot_api() -> AsyncIterator[FakeBotApi]:
+    fake = FakeBotApi()
+    async with serving(fake.app()) as url:
+        fake.base_url = f"{url}/bot"
+        yield fake
+
+
+@pytest.fixture
+async def rasa() -> AsyncIterator[FakeRasa]:
+    fake = FakeRasa()
+    async with serving(fake.app()) as url:
+        fake.url = url
+        yield fake
+
+
+@pytest.fixture
+def settings(bot_api: FakeBotApi, rasa: FakeRasa) -> Settings:
+    return Settings(
+        token=TOKEN,
+        rasa_url=rasa.url,
+        api_base_url=bot_api.base_url,
+        rasa_timeout_s=0.5,
+        retry_backoff_s=0.01,
+    )
+
+
+@pytest.fixture
+async def application(settings: Settings) -> AsyncIterator[Application]:
+    async with running(settings) as application:
+        yield application
+
+
+@pytest.fixture(scope="session")
+def kb_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A knowledge base built from the real plan documents, shared by the session's tests."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('kb') / 'knowledge.db'}"
+    build(get_engine(url))
+    return url
+
+
+@pytest.fixture
+def database_url(kb_url: str) -> str:
+    """The shared knowledge base with no complaints, subscriptions or sent reminders yet.
+
+    Reset before the test rather than after, so a failed test cannot leak rows into the next.
+    """
+    tables = [Feedback.__table__, *(table.__table__ for table in REMINDER_TABLES)]
+    Base.metadata.drop_all(get_engine(kb_url), tables=tables)
+    return kb_url
+
+
+@pytest.fixture
+def official_settings(settings: Settings, database_url: str) -> Settings:
+    return replace(settings, official_ids=frozenset({OFFICIAL["id"]}), database_url=database_url)

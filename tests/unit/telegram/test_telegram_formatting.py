@@ -1,0 +1,131 @@
+"""Pure shaping of Rasa replies for Telegram: message splitting, keyboards, callback data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.telegram.formatting import (
+    CALLBACK_DATA_LIMIT,
+    KEPT_PAYLOADS,
+    MESSAGE_LIMIT,
+    button_title,
+    callback_data_for,
+    keyboard_for,
+    payload_for,
+    split_message,
+)
+from bot.telegram.rasa_client import RasaButton, RasaUnavailable, parse_replies
+
+SOURCES = Path(__file__).resolve().parents[3] / "knowledge" / "sources"
+
+
+def utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def test_short_reply_is_one_piece_unchanged() -> None:
+    text = "Dạ, chào Anh/chị. Chúc Anh/chị một ngày tốt lành!"
+    assert split_message(text) == [text]
+
+
+def test_whole_plan_document_splits_into_telegram_sized_pieces_losing_nothing() -> None:
+    text = (SOURCES / "hanoi-cchc-2021.txt").read_text(encoding="utf-8").strip()
+    pieces = split_message(text)
+    assert len(pieces) >= len(text) // MESSAGE_LIMIT + 1
+    assert all(0 < utf16_len(piece) <= MESSAGE_LIMIT for piece in pieces)
+    # Only whitespace at the cuts may go; every word stays, in order.
+    assert " ".join(pieces).split() == text.split()
+    # The document has blank-line paragraphs, so no cut falls inside a line.
+    lines = {line.strip() for line in text.splitlines()}
+    assert all(piece.splitlines()[-1].strip() in lines for piece in pieces)
+
+
+def test_split_prefers_paragraph_then_line_then_space() -> None:
+    para = "Điều 2. Quyết định này có hiệu lực kể từ ngày ký."
+    assert split_message(f"{para}\n\n{para} Thêm", limit=len(para) + 10) == [para, f"{para} Thêm"]
+    assert split_message(f"{para}\n{para}", limit=len(para) + 10) == [para, para]
+    assert split_message("một hai ba bốn", limit=8) == ["một hai", "ba bốn"]
+
+
+def test_split_cuts_a_run_without_spaces_and_counts_emoji_as_two_units() -> None:
+    assert split_message("x" * 10, limit=4) == ["xxxx", "xxxx", "xx"]
+    # Telegram counts UTF-16 code units: 👍 takes two, so only two fit in 4.
+    assert split_message("👍" * 3, limit=4) == ["👍👍", "👍"]
+
+
+def test_short_payload_travels_as_callback_data_itself() -> None:
+    stored: dict[str, str] = {}
+    assert callback_data_for("/greet", stored) == "/greet"
+    assert stored == {}
+    assert payload_for("/greet", stored) == "/greet"
+
+
+def test_long_payload_is_kept_in_chat_data_under_a_short_key() -> None:
+    payload = '/ask_task{"plan": "Kế hoạch cải cách hành chính nhà nước năm 2021 của Hà Nội"}'
+    assert len(payload.encode()) > CALLBACK_DATA_LIMIT
+    stored: dict[str, str] = {}
+    data = callback_data_for(payload, stored)
+    assert len(data.encode()) <= CALLBACK_DATA_LIMIT
+    assert payload_for(data, stored) == payload
+    # The same payload keeps the same key: re-sent menus do not pile up entries.
+    assert callback_data_for(payload, stored) == data
+    assert len(stored) == 1
+
+
+def test_oldest_long_payloads_are_forgotten_unless_shown_again() -> None:
+    stored: dict[str, str] = {}
+    payloads = [
+        f'/chon_ke_hoach{{"so_hieu": "{n}/QĐ-UBND", "ngay_ban_hanh": "29/12/2020"}}'
+        for n in range(KEPT_PAYLOADS + 1)
+    ]
+    assert all(len(p.encode()) > CALLBACK_DATA_LIMIT for p in payloads)
+    keys = [callback_data_for(p, stored) for p in payloads]
+    assert len(stored) == KEPT_PAYLOADS
+    assert payload_for(keys[0], stored) is None
+    # Showing payload 1 again (a menu sent anew) makes payload 2 the oldest one instead.
+    callback_data_for(payloads[1], stored)
+    callback_data_for("/chon_ke_hoach" + "x" * CALLBACK_DATA_LIMIT, stored)
+    assert payload_for(keys[1], stored) == payloads[1]
+    assert payload_for(keys[2], stored) is None
+
+
+@pytest.mark.parametrize(
+    ("titles", "row_sizes"),
+    [
+        (["Tra cứu hồ sơ", "Nộp phí", "Phản ánh"], [2, 1]),
+        (["Tra cứu hồ sơ", "Ai chủ trì nhiệm vụ trong kế hoạch CCHC"], [1, 1]),
+    ],
+)
+def test_keyboard_puts_short_titles_two_per_row(titles: list[str], row_sizes: list[int]) -> None:
+    buttons = [RasaButton(title, f"/p{i}") for i, title in enumerate(titles)]
+    markup = keyboard_for(buttons, {})
+    assert markup is not None
+    assert [len(row) for row in markup.inline_keyboard] == row_sizes
+    flat = [button for row in markup.inline_keyboard for button in row]
+    assert [(b.text, b.callback_data) for b in flat] == [(b.title, b.payload) for b in buttons]
+    assert button_title(markup, "/p1") == titles[1]
+    assert button_title(markup, "/missing") is None
+
+
+def test_no_buttons_means_no_keyboard() -> None:
+    assert keyboard_for([], {}) is None
+
+
+def test_rasa_replies_parsed_with_title_as_payload_fallback_and_custom_dropped() -> None:
+    body = [
+        {"recipient_id": "telegram:1", "text": "  Mời chọn  ", "buttons": [{"title": "Có"}]},
+        {"recipient_id": "telegram:1", "custom": {"kind": "map"}},
+        {"recipient_id": "telegram:1", "buttons": [{"title": "Không", "payload": "/deny"}]},
+    ]
+    replies = parse_replies(body)
+    assert [(r.text, r.buttons) for r in replies] == [
+        ("Mời chọn", (RasaButton("Có", "Có"),)),
+        ("", (RasaButton("Không", "/deny"),)),
+    ]
+
+
+def test_rasa_answer_that_is_not_a_list_counts_as_unavailable() -> None:
+    with pytest.raises(RasaUnavailable):
+        parse_replies({"error": "model not loaded"})

@@ -1,0 +1,87 @@
+"""Fixtures of the web page tests: the app on a test server over the real knowledge base, a
+settable clock, and a recorder standing in for delivery to Telegram."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import datetime
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.web.server import create_app
+from knowledge.build import build
+from knowledge.config import VIETNAM_TZ
+from knowledge.db import get_engine
+from knowledge.feedback import Feedback, FeedbackService
+from knowledge.models import Base
+from knowledge.reminders import REMINDER_TABLES
+from tests.fakes import FakeClock
+from tests.unit.web.web_fakes import TOKEN, ClientFactory, DeliveryRecorder
+
+
+@pytest.fixture(scope="session")
+def kb_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A knowledge base built from the real plan documents, shared by the session's tests."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('kb') / 'knowledge.db'}"
+    build(get_engine(url))
+    return url
+
+
+@pytest.fixture
+def database_url(kb_url: str) -> str:
+    """The shared knowledge base with no complaints yet (reset before, not after, the test)."""
+    tables = [Feedback.__table__, *(table.__table__ for table in REMINDER_TABLES)]
+    Base.metadata.drop_all(get_engine(kb_url), tables=tables)
+    return kb_url
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(datetime(2024, 3, 1, 9, 0, tzinfo=VIETNAM_TZ))
+
+
+@pytest.fixture
+def feedback(database_url: str, clock: FakeClock) -> FeedbackService:
+    return FeedbackService(get_engine(database_url), clock)
+
+
+@pytest.fixture
+def telegram() -> DeliveryRecorder:
+    return DeliveryRecorder()
+
+
+@pytest.fixture
+async def make_client(
+    database_url: str, clock: FakeClock, telegram: DeliveryRecorder
+) -> AsyncIterator[ClientFactory]:
+    """Starts the app with the given environment (the officials' token set by default);
+    ``default_delivery`` keeps the app's own way to Telegram instead of the recorder."""
+    clients: list[TestClient] = []
+
+    async def start(*, default_delivery: bool = False, **environ: str) -> TestClient:
+        settings = {"DATABASE_URL": database_url, "OFFICIALS_WEB_TOKEN": TOKEN, **environ}
+        deliver = None if default_delivery else telegram
+        app = create_app(settings, clock=clock, deliver=deliver)
+        client = TestClient(TestServer(app, host="127.0.0.1"))
+        await client.start_server()
+        clients.append(client)
+        return client
+
+    yield start
+    for client in clients:
+        await client.close()
+
+
+@pytest.fixture
+async def client(make_client: ClientFactory) -> TestClient:
+    return await make_client()
+
+
+@pytest.fixture
+async def logged_in(client: TestClient) -> TestClient:
+    response = await client.post(
+        "/can-bo/dang-nhap", data={"ma_truy_cap": TOKEN}, allow_redirects=False
+    )
+    assert response.status == 303
+    return client

@@ -1,0 +1,27 @@
+"""Helpers of the web page tests, importable by test modules (conftest is not, reliably)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from aiohttp.test_utils import TestClient
+
+from bot.telegram.notify import Delivery, telegram_chat_id
+from knowledge.feedback import FeedbackReply
+
+TOKEN = "can-bo-Noi-vu-2024-thu-nghiem"
+
+
+@dataclass
+class DeliveryRecorder:
+    """Records replies the page hands over for Telegram; answers as Telegram would."""
+
+    replies: list[FeedbackReply] = field(default_factory=list)
+
+    async def __call__(self, reply: FeedbackReply) -> Delivery:
+        self.replies.append(reply)
+        return Delivery.ON_REQUEST if telegram_chat_id(reply.sender_id) is None else Delivery.SENT
+
+
+ClientFactory = Callable[..., Awaitable[TestClient]]
