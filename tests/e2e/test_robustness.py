@@ -8,10 +8,12 @@ tracker store, the record of what it processed.
 from __future__ import annotations
 
 import contextlib
+import http.server
 import json
 import os
 import socket
 import sqlite3
+import threading
 import time
 import urllib.request
 import uuid
@@ -233,8 +235,31 @@ def test_the_web_widgets_socketio_channel_screens_messages_too(stack: RunningSta
 ACTION_TIMEOUT_S = 5.0
 
 
+class MalformedActionReply(http.server.BaseHTTPRequestHandler):
+    # Metadata must be an object: a reply Rasa could apply, but one its schema rejects.
+    UNCHECKED = "Câu trả lời chưa qua kiểm tra"
+    BODY = json.dumps(
+        {
+            "events": [{"event": "slot", "name": "requested_slot", "value": None, "metadata": "x"}],
+            "responses": [{"text": UNCHECKED}],
+        }
+    ).encode()
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(self.BODY)))
+        self.end_headers()
+        self.wfile.write(self.BODY)
+
+    def log_message(self, *_args: object) -> None:
+        pass
+
+
 class Outage:
-    """Rasa started alone; the action server's port refuses, hangs or serves on demand."""
+    """Rasa started alone; the action server's port refuses, hangs, answers nonsense or
+    serves on demand."""
 
     def __init__(self, settings: dict[str, str]) -> None:
         self.settings = settings
@@ -258,6 +283,22 @@ class Outage:
             listener.bind(("127.0.0.1", int(self.settings["ACTIONS_PORT"])))
             listener.listen(16)
             yield
+
+    @contextlib.contextmanager
+    def answer_malformed(self) -> Iterator[None]:
+        """A server that answers every action call 200 with events Rasa must reject."""
+        self.refuse()
+        server = http.server.ThreadingHTTPServer(
+            ("127.0.0.1", int(self.settings["ACTIONS_PORT"])), MalformedActionReply
+        )
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield
+        finally:
+            server.shutdown()
+            server.server_close()
+            thread.join()
 
     def serve(self) -> None:
         if not self.serving:
@@ -307,6 +348,16 @@ def test_a_hung_action_server_gets_the_busy_note_after_the_timeout(outage: Outag
         replies, elapsed = timed_say(outage, _sender(), MENU_REQUEST)
     assert _texts(replies) == BUSY_NOTE
     assert ACTION_TIMEOUT_S - 0.5 < elapsed < ACTION_TIMEOUT_S + 5
+
+
+def test_a_malformed_action_reply_is_rejected_and_the_user_gets_the_busy_note(
+    outage: Outage,
+) -> None:
+    sender = _sender()
+    with outage.answer_malformed():
+        replies = outage.running.say(sender, MENU_REQUEST)
+    assert _texts(replies) == BUSY_NOTE
+    assert MalformedActionReply.UNCHECKED not in _texts(replies)
 
 
 def test_the_conversation_goes_on_once_the_action_server_is_back(outage: Outage) -> None:
