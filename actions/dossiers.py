@@ -17,7 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.formatting import vi_date
-from actions.forms import REQUESTED_SLOT, Cancellation, code_answer, entity_value, latest_text
+from actions.forms import REQUESTED_SLOT, Cancellation, CodeField
 from knowledge.dossiers.codes import find_dossier_code, normalize_dossier_code
 from knowledge.dossiers.ratelimit import SlidingWindowLimiter
 from knowledge.dossiers.store import (
@@ -112,6 +112,9 @@ def format_status(status: DossierStatus) -> str:
     )
 
 
+DOSSIER_CODE = CodeField("dossier_code", find_dossier_code, normalize_dossier_code)
+
+
 class ValidateDossierForm(FormValidationAction):
     def name(self) -> str:
         return "validate_dossier_form"
@@ -120,14 +123,12 @@ class ValidateDossierForm(FormValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         # At activation, a request without a code ("tra cứu hồ sơ") is no try at all.
-        code = find_dossier_code(latest_text(tracker)) or entity_value(tracker, "dossier_code")
-        return code_answer(tracker, "dossier_code", code)
+        return DOSSIER_CODE.extract(tracker)
 
     def validate_dossier_code(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        text = str(value or "")
-        code = normalize_dossier_code(text) or find_dossier_code(text)
+        code = DOSSIER_CODE.read(value)
         if code:
             return {"dossier_code": code, "dossier_code_attempts": 0}
         attempts = int(tracker.get_slot("dossier_code_attempts") or 0) + 1

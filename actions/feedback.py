@@ -19,6 +19,7 @@ from actions.dossiers import CODE_EXAMPLE
 from actions.formatting import button, intent_payload, shorten, vi_date
 from actions.forms import (
     Cancellation,
+    CodeField,
     code_answer,
     entity_value,
     interrupts_code_answer,
@@ -412,6 +413,9 @@ class ActionSubmitFeedback(FeedbackServiceAction):
 # ── Status by tracking code ────────────────────────────────────────────────────────────────
 
 
+FEEDBACK_CODE = CodeField("feedback_code", find_feedback_code, normalize_feedback_code)
+
+
 class ValidateFeedbackStatusForm(FormValidationAction):
     def name(self) -> str:
         return "validate_feedback_status_form"
@@ -419,14 +423,12 @@ class ValidateFeedbackStatusForm(FormValidationAction):
     async def extract_feedback_code(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        code = find_feedback_code(latest_text(tracker)) or entity_value(tracker, "feedback_code")
-        return code_answer(tracker, "feedback_code", code)
+        return FEEDBACK_CODE.extract(tracker)
 
     def validate_feedback_code(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        text = str(value or "")
-        code = normalize_feedback_code(text) or find_feedback_code(text)
+        code = FEEDBACK_CODE.read(value)
         if code is None:
             dispatcher.utter_message(text=BAD_FEEDBACK_CODE)
         return {"feedback_code": code}

@@ -17,6 +17,7 @@ tests/unit/actions/test_forms.py keeps it in step with data/rules/.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -122,6 +123,24 @@ def code_answer(tracker: Tracker, slot: str, found: str | None) -> dict[str, Any
     if is_requested(tracker, slot) and not interrupts_code_answer(tracker):
         return {slot: latest_text(tracker)}
     return {}
+
+
+@dataclass(frozen=True)
+class CodeField:
+    """A form slot holding a code, with the entity of the same name: the code is found anywhere
+    in a message, or read from a message that is nothing but the code."""
+
+    slot: str
+    find: Callable[[str], str | None]
+    normalize: Callable[[str], str | None]
+
+    def extract(self, tracker: Tracker) -> dict[str, Any]:
+        found = self.find(latest_text(tracker)) or entity_value(tracker, self.slot)
+        return code_answer(tracker, self.slot, found)
+
+    def read(self, value: Any) -> str | None:
+        text = str(value or "")
+        return self.normalize(text) or self.find(text)
 
 
 def text_answer(tracker: Tracker, slot: str) -> dict[str, Any]:
