@@ -15,6 +15,7 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -144,6 +145,8 @@ def stop_group(process: subprocess.Popen[bytes]) -> None:
 
 def bench_ours(duration_s: float) -> dict:
     print("==> our stack (make run)", flush=True)
+    # Every run starts from an empty conversation store, as a fresh `make run` does.
+    shutil.rmtree(WORK / "var", ignore_errors=True)
     env = {**os.environ, **PORTS, "VAR_DIR": str(WORK / "var"), "TELEGRAM_BOT_TOKEN": ""}
     log = (WORK / "ours.log").open("wb")
     process = subprocess.Popen(
