@@ -6,8 +6,10 @@ abbreviations expanded, so "ai chủ trì kiểm soát TTHC" and "ai chu tri kie
 chinh" meet the same task; misspelt syllables are matched to the nearest known one.
 
 Ranking: the share of the query's informative syllables a fact contains (weighted by rarity),
-plus the share of the query's syllable pairs it contains, since Vietnamese words are mostly two
-syllables and pairs say "kiểm tra" rather than "kiểm ... tra".
+plus the shares of the query's syllable pairs and triples it contains, since Vietnamese words
+are mostly two syllables and pairs say "kiểm tra" rather than "kiểm ... tra"; triples favour
+the fact that says the query's phrase ("tuyên truyền cải cách hành chính") over a long one
+holding its words scattered.
 """
 
 from __future__ import annotations
@@ -56,11 +58,15 @@ def query_tokens(query: str) -> list[str]:
     return informative or expanded.split()
 
 
-def _bigrams(tokens: Sequence[str]) -> set[tuple[str, str]]:
+def _bigrams(tokens: Sequence[str]) -> set[tuple[str, ...]]:
     return set(pairwise(tokens))
 
 
-_Key = TypeVar("_Key", str, tuple[str, str])
+def _trigrams(tokens: Sequence[str]) -> set[tuple[str, ...]]:
+    return set(zip(tokens, tokens[1:], tokens[2:], strict=False))
+
+
+_Key = TypeVar("_Key", str, tuple[str, ...])
 # Weight of a word met only in an entry's context rather than its own text.
 _CONTEXT_WEIGHT = 0.5
 
@@ -77,16 +83,19 @@ class TextIndex:
         # Postings map a syllable (or pair) to the entries holding it; a query adds up only
         # the postings of its own syllables and pairs.
         postings: dict[str, _Postings] = defaultdict(_Postings)
-        pair_postings: dict[tuple[str, str], _Postings] = defaultdict(_Postings)
+        pair_postings: dict[tuple[str, ...], _Postings] = defaultdict(_Postings)
+        triple_postings: dict[tuple[str, ...], _Postings] = defaultdict(_Postings)
         self._lengths: list[int] = []
         for position, (text, context) in enumerate(entries):
             own = expand_abbreviations(text).split()
             around = expand_abbreviations(context).split()
             _post(postings, position, set(own), set(around))
             _post(pair_postings, position, _bigrams(own), _bigrams(around))
+            _post(triple_postings, position, _trigrams(own), _trigrams(around))
             self._lengths.append(len(own))
         self._postings = dict(postings)
         self._pair_postings = dict(pair_postings)
+        self._triple_postings = dict(triple_postings)
         total = max(len(self._lengths), 1)
         self._idf = {t: math.log(1 + total / p.count) for t, p in self._postings.items()}
         self._vocabulary = sorted(self._postings)
@@ -115,8 +124,9 @@ class TextIndex:
     ) -> list[tuple[int, float]]:
         """(position, score 0-100) of the best entries for ``query``, best first.
 
-        The score is 60% the rarity-weighted share of the query's syllables an entry holds
-        and 40% the share of its syllable pairs (the syllable share again for one syllable).
+        The score is 50% the rarity-weighted share of the query's syllables an entry holds,
+        30% the share of its syllable pairs and 20% the share of its syllable triples (a
+        shorter query counts its pairs, or syllables, again instead).
         """
         tokens = [t for t in (self._nearest(t) for t in query_tokens(query)) if t]
         if not tokens:
@@ -126,12 +136,12 @@ class TextIndex:
         covered = [0.0] * len(self._lengths)
         for token in unique:
             self._postings[token].add_to(covered, self._idf[token] / total)
-        pairs = _bigrams(tokens)
-        paired = [0.0] * len(self._lengths) if pairs else covered
-        for pair in pairs:
-            if pair in self._pair_postings:
-                self._pair_postings[pair].add_to(paired, 1 / len(pairs))
-        scores = [100 * (0.6 * c + 0.4 * p) for c, p in zip(covered, paired, strict=True)]
+        paired = self._share(_bigrams(tokens), self._pair_postings, covered)
+        tripled = self._share(_trigrams(tokens), self._triple_postings, paired)
+        scores = [
+            100 * (0.5 * c + 0.3 * p + 0.2 * t)
+            for c, p, t in zip(covered, paired, tripled, strict=True)
+        ]
         found = [
             position
             for position, score in enumerate(scores)
@@ -142,6 +152,21 @@ class TextIndex:
             limit, found, key=lambda p: (-round(scores[p], 6), self._lengths[p], p)
         )
         return [(position, round(scores[position], 2)) for position in best]
+
+    def _share(
+        self,
+        grams: set[tuple[str, ...]],
+        postings: dict[tuple[str, ...], _Postings],
+        fallback: list[float],
+    ) -> list[float]:
+        """Per entry, the share of ``grams`` it holds; ``fallback`` when there are none."""
+        if not grams:
+            return fallback
+        shares = [0.0] * len(self._lengths)
+        for gram in grams:
+            if gram in postings:
+                postings[gram].add_to(shares, 1 / len(grams))
+        return shares
 
 
 @dataclass

@@ -97,6 +97,18 @@ def test_words_of_the_task_outrank_words_of_its_heading(kb: Catalog) -> None:
     assert [u.name for u in task.lead] == ["Phòng Tư pháp thành phố"]
 
 
+def test_a_task_saying_the_phrase_outranks_one_holding_its_words_scattered(kb: Catalog) -> None:
+    # City plan IV.6.b: "... tổ chức thực hiện Kế hoạch tuyên truyền cải cách hành chính năm
+    # 2024", led by Phòng Văn hóa và Thông tin. IV.4.a (Phòng Tư pháp) holds "công tác",
+    # "tuyên truyền", "cải cách" and "hành chính" too, apart.
+    hits = kb.search_tasks(
+        "công tác tuyên truyền cải cách hành chính",
+        TaskFilter(document="hungyen-tp-cchc-2024"),
+        limit=1,
+    )
+    assert [u.name for u in hits[0][0].lead] == ["Phòng Văn hóa và Thông tin thành phố"]
+
+
 def test_between_equal_scores_a_task_naming_its_lead_comes_first(kb: Catalog) -> None:
     hits = kb.search_tasks("ai chủ trì cải cách thể chế", limit=2)
     assert hits[0][1] == hits[1][1]
