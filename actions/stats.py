@@ -20,6 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions.formatting import button, intent_payload, source_line, vi_date
 from actions.forms import entity_value, latest_intent, latest_text
+from knowledge.config import vietnam_today
 from knowledge.db import get_engine
 from knowledge.dossiers.demo import DEMO_NOTE
 from knowledge.dossiers.stats import (
@@ -31,7 +32,6 @@ from knowledge.dossiers.stats import (
     parse_period,
     period_bounds,
 )
-from knowledge.dossiers.store import vietnam_today
 from knowledge.services.plans import NotFoundError, PlanInfo, TargetMatch, find_targets, plan_info
 from knowledge.text import fold_vi
 

@@ -18,6 +18,7 @@ from typing import Any, NoReturn, TypeVar
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from knowledge.build import build
+from knowledge.config import vietnam_today
 from knowledge.db import get_engine
 from knowledge.dossiers.demo import seed_demo
 from knowledge.dossiers.models import create_dossier_tables
@@ -253,10 +254,10 @@ def _unit(args: argparse.Namespace) -> int:
 def _deadlines(args: argparse.Namespace) -> int:
     scope = {"locality": args.locality, "document": args.document}
     if args.next:
-        occurrences = next_deadlines(args.start or date.today(), **scope)
+        occurrences = next_deadlines(args.start or vietnam_today(), **scope)
     else:
         # Recurring rules never end: an open window needs a default end.
-        start = args.start or (date.min if args.end else date.today())
+        start = args.start or (date.min if args.end else vietnam_today())
         end = args.end or start + timedelta(days=365)
         if start > end:
             raise UsageError("--from phải không muộn hơn --to.")

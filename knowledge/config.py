@@ -5,13 +5,18 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SOURCES_DIR = Path(__file__).resolve().parent / "sources"
 # Viet Nam keeps UTC+7 all year: citizens' days, codes' years and shown times are local.
 VIETNAM_TZ = timezone(timedelta(hours=7), "ICT")
+
+
+def vietnam_today(now: datetime | None = None) -> date:
+    """The citizen's day, not the server's: ``now`` (by default the current time) in Viet Nam."""
+    return (now or datetime.now(UTC)).astimezone(VIETNAM_TZ).date()
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from actions.plans.questions import (
     refine,
 )
 from actions.plans.replies import Context, Reply, plans_by_slug, unclear
+from knowledge.config import vietnam_today
 from knowledge.services.plans import PlanInfo
 
 LAST_QUESTION = "last_plan_question"  # intent of the last plan question answered or pending
@@ -39,7 +40,7 @@ CHOSEN_DOCUMENT = "plan_document"  # filled by the choose_plan buttons
 
 
 def today() -> date:
-    return date.today()
+    return vietnam_today()
 
 
 class PlanQuestionAction(Action, ABC):

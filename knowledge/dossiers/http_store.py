@@ -36,13 +36,9 @@ from urllib.parse import quote
 
 import httpx
 
+from knowledge.config import vietnam_today
 from knowledge.dossiers.codes import normalize_dossier_code
-from knowledge.dossiers.store import (
-    DossierServiceUnavailable,
-    DossierStatus,
-    dossier_status,
-    vietnam_today,
-)
+from knowledge.dossiers.store import DossierServiceUnavailable, DossierStatus, dossier_status
 
 DEFAULT_TIMEOUT_S = 5.0
 

@@ -14,13 +14,13 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Protocol
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
-from knowledge.config import VIETNAM_TZ, load_settings
+from knowledge.config import load_settings, vietnam_today
 from knowledge.db import get_engine, session_scope
 from knowledge.dossiers.codes import normalize_dossier_code
 from knowledge.dossiers.models import (
@@ -62,11 +62,6 @@ class DossierLookup(Protocol):
     def get(self, code: str) -> DossierStatus | None:
         """The status of the dossier ``code`` (any spelling), None when there is none."""
         ...
-
-
-def vietnam_today() -> date:
-    """The citizen's day, not the server's."""
-    return datetime.now(VIETNAM_TZ).date()
 
 
 def is_overdue(status: str, due_on: date, finished_on: date | None, today: date) -> bool:
