@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import Engine, create_engine, make_url, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from knowledge.db import make_engine
+from knowledge.build import build
+from knowledge.db import get_engine, make_engine
 
 E2E_DIR = Path(__file__).parent / "e2e"
 POSTGRES_URL = os.environ.get(
@@ -48,3 +49,11 @@ def postgres_engine() -> Iterator[Engine]:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def kb_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A knowledge base built from the real plan documents, shared by the session's tests."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('kb') / 'knowledge.db'}"
+    build(get_engine(url))
+    return url

@@ -9,7 +9,6 @@ import pytest
 from telegram.ext import Application
 
 from bot.telegram.config import Settings
-from knowledge.build import build
 from knowledge.db import get_engine
 from knowledge.feedback import Feedback
 from knowledge.models import Base
@@ -63,14 +62,6 @@ def settings(bot_api: FakeBotApi, rasa: FakeRasa) -> Settings:
 async def application(settings: Settings) -> AsyncIterator[Application]:
     async with running(settings) as application:
         yield application
-
-
-@pytest.fixture(scope="session")
-def kb_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """A knowledge base built from the real plan documents, shared by the session's tests."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('kb') / 'knowledge.db'}"
-    build(get_engine(url))
-    return url
 
 
 @pytest.fixture

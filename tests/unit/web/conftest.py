@@ -10,7 +10,6 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.web.server import create_app
-from knowledge.build import build
 from knowledge.config import VIETNAM_TZ
 from knowledge.db import get_engine
 from knowledge.feedback import Feedback, FeedbackService
@@ -18,14 +17,6 @@ from knowledge.models import Base
 from knowledge.reminders import REMINDER_TABLES
 from tests.fakes import FakeClock
 from tests.unit.web.web_fakes import TOKEN, ClientFactory, DeliveryRecorder
-
-
-@pytest.fixture(scope="session")
-def kb_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """A knowledge base built from the real plan documents, shared by the session's tests."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('kb') / 'knowledge.db'}"
-    build(get_engine(url))
-    return url
 
 
 @pytest.fixture
