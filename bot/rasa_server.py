@@ -48,6 +48,9 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.pool import QueuePool
 
+# Imported here so that a broken import stops the start: Rasa would silently fall back to an
+# in-memory tracker store, losing conversations on restart.
+import bot.tracker_store  # noqa: F401
 from bot.guard import BUSY_NOTE, positive_setting
 from bot.log_masking import mask_phones_in_logs
 
