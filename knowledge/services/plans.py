@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 
 from knowledge.manifest import locality_parts
 from knowledge.search import (
+    Catalog,
     DocumentInfo,
     ResponsibilityRecord,
     TargetRecord,
@@ -237,23 +238,27 @@ def task_by_id(task_id: str, engine: Engine | None = None) -> TaskMatch | None:
 
 
 def list_plans(engine: Engine | None = None) -> list[PlanInfo]:
-    kb = catalog(engine)
-    return [_plan_info(doc, engine) for doc in sorted(kb.documents.values(), key=_newest_first)]
+    return list(_plans_of(catalog(engine)))
 
 
 def plan_info(slug: str, engine: Engine | None = None) -> PlanInfo:
-    document = catalog(engine).documents.get(slug)
-    if document is None:
-        raise NotFoundError(f"Không tìm thấy kế hoạch “{slug}” trong cơ sở tri thức.")
-    return _plan_info(document, engine)
+    for plan in _plans_of(catalog(engine)):
+        if plan.slug == slug:
+            return plan
+    raise NotFoundError(f"Không tìm thấy kế hoạch “{slug}” trong cơ sở tri thức.")
 
 
 def _newest_first(document: DocumentInfo) -> tuple[int, str]:
     return (-document.year, document.slug)
 
 
-def _plan_info(document: DocumentInfo, engine: Engine | None) -> PlanInfo:
-    kb = catalog(engine)
+@lru_cache(maxsize=4)
+def _plans_of(kb: Catalog) -> tuple[PlanInfo, ...]:
+    """Every plan, newest first; worked out once per loaded catalog (a build loads a new one)."""
+    return tuple(_plan_info(d, kb) for d in sorted(kb.documents.values(), key=_newest_first))
+
+
+def _plan_info(document: DocumentInfo, kb: Catalog) -> PlanInfo:
     slug = document.slug
     return PlanInfo(
         slug=slug,
