@@ -29,6 +29,7 @@ from tests.e2e.test_robustness import user_events
 # Low enough to reach in a test, high enough for a whole complaint (about 10 messages).
 RATE_LIMIT = 12
 PHONE = "0912345678"  # what _fill_until_summary types, as "0912 345 678"
+NAME = "Nguyễn Văn An"  # the name it gives
 
 
 class PrivateStack:
@@ -181,7 +182,8 @@ def test_a_sender_over_the_rate_limit_is_told_to_wait_and_not_processed(
     assert not _texts(say(_sender(), "xin chào")).startswith(over[:20])  # others are served
 
 
-def test_logs_hold_no_phone_number_in_clear(private: PrivateStack) -> None:
+def test_logs_hold_no_phone_number_in_clear_and_no_name(private: PrivateStack) -> None:
     logs = {p.name: p.read_text("utf-8", "replace") for p in private.logs()}
     assert "phone 0912***678" in logs["actions.log"]  # the worker's INFO records are written
     assert all(PHONE not in text for text in logs.values())
+    assert all(NAME not in text for text in logs.values())
