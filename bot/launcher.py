@@ -239,7 +239,7 @@ def _answers(url: str) -> bool:
 def main() -> int:
     settings = resolve_settings(os.environ)
     stack = Stack(settings, build_services(settings))
-    stopping = threading.Event()
+    stop_signals: list[int] = []
     try:
         prepare_database(settings)
     except subprocess.CalledProcessError as error:
@@ -247,7 +247,10 @@ def main() -> int:
         return 1
 
     def request_stop(signum: int, _frame: object) -> None:
-        stopping.set()
+        # Only a list append: a handler runs inside whatever the main thread was doing, and
+        # threading.Event.set() here could wait forever on the lock Event.wait() holds, leaving
+        # the services running after the launcher is killed.
+        stop_signals.append(signum)
 
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
@@ -257,7 +260,10 @@ def main() -> int:
     started = time.monotonic()
     ready_announced = False
     exit_code = 0
-    while not stopping.wait(0.5):
+    while True:
+        time.sleep(0.5)  # a signal cuts it short
+        if stop_signals:
+            break
         failure = stack.first_failure()
         if failure:
             print(f"[launcher] {failure[0]} exited with code {failure[1]}; stopping", flush=True)
