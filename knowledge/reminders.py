@@ -17,7 +17,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import CheckConstraint, Engine, Integer, String, delete, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from knowledge.config import VIETNAM_TZ
+from knowledge.config import VIETNAM_TZ, vietnam_today
 from knowledge.db import get_engine, session_scope
 from knowledge.feedback.models import UtcDateTime
 from knowledge.models import Base
@@ -103,7 +103,7 @@ def due_reminders(
 ) -> list[DueReminder]:
     """Reminders to send at ``now``: their time has come, their deadline day (Vietnam time) has
     not ended, and ``sent`` (subscriber, occurrence_key) pairs does not hold them."""
-    today = now.astimezone(VIETNAM_TZ).date()
+    today = vietnam_today(now)
     return [
         DueReminder(subscription.subscriber, occurrence)
         for subscription in subscriptions
@@ -199,7 +199,7 @@ class ReminderService:
             }
         if not subscriptions:
             return []
-        today = now.astimezone(VIETNAM_TZ).date()
+        today = vietnam_today(now)
         furthest = max(subscription.days_before for subscription in subscriptions)
         ahead = deadlines_between(today, today + timedelta(days=furthest), engine=self._engine)
         return due_reminders(subscriptions, ahead, now, hour=self.hour, sent=sent)

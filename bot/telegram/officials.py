@@ -24,7 +24,7 @@ from telegram.ext import Application, CommandHandler, ContextTypes, filters
 from bot.telegram.formatting import split_message
 from bot.telegram.handlers import HELP
 from bot.telegram.notify import OUTCOME, deliver_reply, telegram_chat_id
-from knowledge.config import VIETNAM_TZ
+from knowledge.config import vietnam_today
 from knowledge.db import get_engine
 from knowledge.feedback import (
     FeedbackError,
@@ -119,7 +119,7 @@ class Desk:
     days_before: int  # when /nhacviec names no number
 
     def today(self) -> date:
-        return self.clock().astimezone(VIETNAM_TZ).date()
+        return vietnam_today(self.clock())
 
 
 def open_desk(
@@ -249,7 +249,7 @@ async def send_due_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
     except SQLAlchemyError:
         log.exception("due reminders could not be read; trying again at the next check")
         return
-    today = now.astimezone(VIETNAM_TZ).date()
+    today = vietnam_today(now)
     for reminder in due:
         chat_id = telegram_chat_id(reminder.subscriber)
         if chat_id is None:

@@ -29,8 +29,8 @@ from bot.telegram.config import TELEGRAM_API
 from bot.telegram.notify import OUTCOME, Delivery, deliver_with_token, telegram_chat_id
 from bot.telegram.officials import Clock, utc_now
 from bot.web import officials_html as views
-from knowledge.config import VIETNAM_TZ
 from knowledge.config import load_settings as load_knowledge_settings
+from knowledge.config import vietnam_today
 from knowledge.db import get_engine
 from knowledge.feedback import (
     STATUSES,
@@ -88,7 +88,7 @@ class OfficialsDesk:
     deliver: Deliver
 
     def today(self) -> date:
-        return self.clock().astimezone(VIETNAM_TZ).date()
+        return vietnam_today(self.clock())
 
 
 DESK = web.AppKey("officials_desk", OfficialsDesk)
