@@ -18,9 +18,10 @@ Run by the engine environment's Python instead of its ``rasa`` script (bot/launc
    invalid one still raises the ``ValidationError`` Rasa expects (with Rasa's hint appended).
 4. Rasa's SQLite tracker store (the embedded default) runs on SQLAlchemy 1.4, which opens a new
    SQLite connection for every query session and commits in rollback-journal mode with a full
-   sync. Here its connections are pooled and get WAL with ``synchronous=NORMAL``, as the
-   knowledge base's do (knowledge/db.py): a committed message still survives the processes
-   being killed; only an operating-system crash may lose the last ones.
+   sync. Here its connections are pooled and get the knowledge base's pragmas
+   (``knowledge.db.sqlite_pragmas``: WAL, ``synchronous=NORMAL``, and foreign keys, which Rasa's
+   one table does not have): a committed message still survives the processes being killed;
+   only an operating-system crash may lose the last ones.
 
 Each patch checks that Rasa still has what it replaces and stops the start if not, rather
 than silently doing nothing after a Rasa upgrade. Phone numbers are masked in the server's logs
@@ -53,6 +54,7 @@ from sqlalchemy.pool import QueuePool
 import bot.tracker_store  # noqa: F401
 from bot.guard import BUSY_NOTE, positive_setting
 from bot.log_masking import mask_phones_in_logs
+from knowledge.db import sqlite_pragmas
 
 # Not __name__: run with -m, this module is __main__.
 logger = logging.getLogger("bot.rasa_server")
@@ -153,12 +155,10 @@ def tune_sqlite_tracker_store() -> None:
     event.listen(Engine, "connect", _sqlite_pragmas)
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def _sqlite_pragmas(dbapi_connection: Any, record: Any) -> None:
+    # Listening on every engine of the process: SQLite connections only.
     if isinstance(dbapi_connection, sqlite3.Connection):
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.close()
+        sqlite_pragmas(dbapi_connection, record)
 
 
 def main(args: list[str]) -> None:

@@ -1,7 +1,8 @@
 """Database engine and session scope.
 
 SQLite by default (one file, no server), PostgreSQL by URL. Only portable SQL is used so both
-behave alike.
+behave alike. Importable with SQLAlchemy 1.4 too: Rasa's engine environment uses
+``sqlite_pragmas`` for its tracker store (bot/rasa_server.py).
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from knowledge.config import load_settings
@@ -25,11 +27,11 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", sqlite_pragmas)
     return engine
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     # SQLite ignores foreign keys unless asked; WAL lets the bot read while a build writes.
     cursor.execute("PRAGMA foreign_keys=ON")
