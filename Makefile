@@ -13,7 +13,7 @@ PIP_FLAGS := --quiet --disable-pip-version-check
 MODEL := models/assistant.tar.gz
 LOOKUPS := data/lookups/units.yml data/lookups/localities.yml
 TRAINING_INPUTS := config.yml $(LOOKUPS) \
-  $(shell find domain data bot/nlu knowledge/text.py \( -name '*.yml' -o -name '*.py' \) -not -path 'data/lookups/*')
+  $(shell find domain data bot/nlu knowledge/shared/text.py \( -name '*.yml' -o -name '*.py' \) -not -path 'data/lookups/*')
 
 export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 2
@@ -66,7 +66,7 @@ $(BROWSER):
 train: $(MODEL)
 
 # Unit and locality lookup tables for the NLU, generated from the knowledge base's unit registry.
-$(LOOKUPS) &: $(APP_STAMP) knowledge/units.yaml $(wildcard knowledge/sources/*.yaml)
+$(LOOKUPS) &: $(APP_STAMP) knowledge/plans/units.yaml $(wildcard knowledge/plans/sources/*.yaml)
 	$(APP)/bin/python -m knowledge lookups --out data/lookups
 
 # flock: one training at a time even when several shells run make.

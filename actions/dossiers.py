@@ -19,13 +19,9 @@ from rasa_sdk.types import DomainDict
 from actions.formatting import vi_date
 from actions.forms import REQUESTED_SLOT, Cancellation, CodeField
 from knowledge.dossiers.codes import find_dossier_code, normalize_dossier_code
-from knowledge.dossiers.ratelimit import SlidingWindowLimiter
-from knowledge.dossiers.store import (
-    DossierLookup,
-    DossierServiceUnavailable,
-    DossierStatus,
-    make_dossier_lookup,
-)
+from knowledge.dossiers.lookup import make_dossier_lookup
+from knowledge.dossiers.status import DossierLookup, DossierServiceUnavailable, DossierStatus
+from knowledge.shared.ratelimit import SlidingWindowLimiter
 
 logger = logging.getLogger(__name__)
 

@@ -47,7 +47,7 @@ from knowledge.feedback import (
     phone_spans,
 )
 from knowledge.feedback.models import NAME_MAX
-from knowledge.text import fold_vi
+from knowledge.shared.text import fold_vi
 
 logger = logging.getLogger(__name__)
 

@@ -10,9 +10,9 @@ import re
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from knowledge.manifest import locality_parts
-from knowledge.services.plans import PlanInfo
-from knowledge.text import fold_vi, tokens
+from knowledge.plans.manifest import locality_parts
+from knowledge.plans.service import PlanInfo
+from knowledge.shared.text import fold_vi, tokens
 
 # Telegram refuses callback data longer than this, and buttons may go there.
 MAX_PAYLOAD_BYTES = 64

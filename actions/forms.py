@@ -23,7 +23,7 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
-from knowledge.text import fold_vi
+from knowledge.shared.text import fold_vi
 
 REQUESTED_SLOT = "requested_slot"
 

@@ -16,9 +16,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions.formatting import source_line
 from actions.forms import latest_intent, latest_text
-from knowledge.db import get_engine
 from knowledge.faq import TOPIC_BY_INTENT, FaqEntry, FaqIndex, RelatedFact, render
-from knowledge.services.plans import NotFoundError, PlanInfo, plan_info
+from knowledge.plans.service import NotFoundError, PlanInfo, plan_info
+from knowledge.shared.db import get_engine
 
 logger = logging.getLogger(__name__)
 

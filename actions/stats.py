@@ -20,20 +20,17 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions.formatting import button, intent_payload, source_line, vi_date
 from actions.forms import entity_value, latest_intent, latest_text
-from knowledge.config import vietnam_today
-from knowledge.db import get_engine
 from knowledge.dossiers.demo import DEMO_NOTE
 from knowledge.dossiers.stats import (
-    THIS_QUARTER,
     AmbiguousUnitError,
     OnTimeStats,
     UnknownUnitError,
     ontime_rate,
-    parse_period,
-    period_bounds,
 )
-from knowledge.services.plans import NotFoundError, PlanInfo, TargetMatch, find_targets, plan_info
-from knowledge.text import fold_vi
+from knowledge.plans.service import NotFoundError, PlanInfo, TargetMatch, find_targets, plan_info
+from knowledge.shared.db import get_engine
+from knowledge.shared.periods import THIS_QUARTER, parse_period, period_bounds, vietnam_today
+from knowledge.shared.text import fold_vi
 
 logger = logging.getLogger(__name__)
 

@@ -19,11 +19,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from knowledge.build import build
-from knowledge.db import make_engine
-from knowledge.search import catalog
-from knowledge.services.plans import find_tasks
-from knowledge.text import fold_vi
+from knowledge.plans.build import build
+from knowledge.plans.search import catalog
+from knowledge.plans.service import find_tasks
+from knowledge.shared.db import make_engine
+from knowledge.shared.text import fold_vi
 
 RESULTS = Path(__file__).resolve().parent / "kb_results.json"
 BUILD_RUNS = 3

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 # Standard library only, like this module: the dossier lookups use the same window.
-from knowledge.dossiers.ratelimit import SlidingWindowLimiter
+from knowledge.shared.ratelimit import SlidingWindowLimiter
 
 DEFAULT_MAX_MESSAGE_CHARS = 1000
 # Messages per sender per window (s): a person types a few a minute, a script hundreds.

@@ -4,7 +4,8 @@ Each of our processes calls :func:`mask_phones_in_logs` first thing. The framewo
 their handlers later (rasa-sdk's coloredlogs, Rasa's structlog and coloredlogs, Sanic's own),
 so a filter added to today's handlers would miss them; the record factory sees every record,
 once it passed its logger's level and before any handler formats it. Standard library only
-(knowledge.privacy and knowledge.phones are), so the Rasa engine environment runs it too.
+(knowledge.shared.privacy and knowledge.shared.phones are), so the Rasa engine environment
+runs it too.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from knowledge.privacy import PhoneMaskingFilter
+from knowledge.shared.privacy import PhoneMaskingFilter
 
 
 class _MaskingRecordFactory:

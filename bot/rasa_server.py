@@ -19,9 +19,9 @@ Run by the engine environment's Python instead of its ``rasa`` script (bot/launc
 4. Rasa's SQLite tracker store (the embedded default) runs on SQLAlchemy 1.4, which opens a new
    SQLite connection for every query session and commits in rollback-journal mode with a full
    sync. Here its connections are pooled and get the knowledge base's pragmas
-   (``knowledge.db.sqlite_pragmas``: WAL, ``synchronous=NORMAL``, and foreign keys, which Rasa's
-   one table does not have): a committed message still survives the processes being killed;
-   only an operating-system crash may lose the last ones.
+   (``knowledge.shared.db.sqlite_pragmas``: WAL, ``synchronous=NORMAL``, and foreign keys,
+   which Rasa's one table does not have): a committed message still survives the processes
+   being killed; only an operating-system crash may lose the last ones.
 
 Each patch checks that Rasa still has what it replaces and stops the start if not, rather
 than silently doing nothing after a Rasa upgrade. Phone numbers are masked in the server's logs
@@ -54,7 +54,7 @@ from sqlalchemy.pool import QueuePool
 import bot.tracker_store  # noqa: F401
 from bot.guard import BUSY_NOTE, positive_setting
 from bot.log_masking import mask_phones_in_logs
-from knowledge.db import sqlite_pragmas
+from knowledge.shared.db import sqlite_pragmas
 
 # Not __name__: run with -m, this module is __main__.
 logger = logging.getLogger("bot.rasa_server")

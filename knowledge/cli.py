@@ -17,17 +17,15 @@ from typing import Any, NoReturn, TypeVar
 
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from knowledge.build import build
-from knowledge.config import vietnam_today
-from knowledge.db import get_engine
 from knowledge.dossiers.demo import seed_demo
 from knowledge.dossiers.models import create_dossier_tables
 from knowledge.feedback import FeedbackService
-from knowledge.lookups import write_lookups
-from knowledge.manifest import load_manifests
-from knowledge.search import catalog
-from knowledge.services.deadlines import DeadlineOccurrence, deadlines_between, next_deadlines
-from knowledge.services.plans import (
+from knowledge.plans.build import build
+from knowledge.plans.deadlines import DeadlineOccurrence, deadlines_between, next_deadlines
+from knowledge.plans.lookups import write_lookups
+from knowledge.plans.manifest import load_manifests
+from knowledge.plans.search import catalog
+from knowledge.plans.service import (
     NotFoundError,
     TargetMatch,
     TaskMatch,
@@ -37,7 +35,9 @@ from knowledge.services.plans import (
     list_plans,
     unit_work,
 )
-from knowledge.units import load_registry
+from knowledge.plans.units import load_registry
+from knowledge.shared.db import get_engine
+from knowledge.shared.periods import vietnam_today
 
 _T = TypeVar("_T")
 

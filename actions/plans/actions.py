@@ -29,8 +29,8 @@ from actions.plans.questions import (
     refine,
 )
 from actions.plans.replies import Context, Reply, plans_by_slug, unclear
-from knowledge.config import vietnam_today
-from knowledge.services.plans import PlanInfo
+from knowledge.plans.service import PlanInfo
+from knowledge.shared.periods import vietnam_today
 
 LAST_QUESTION = "last_plan_question"  # intent of the last plan question answered or pending
 LAST_QUERY = "last_plan_query"  # its words

@@ -21,7 +21,7 @@ from actions.plans.reports import deadline_answer
 from actions.plans.targets import target_answer
 from actions.plans.tasks import task_answer
 from actions.plans.units import unit_answer
-from knowledge.services.plans import PlanInfo
+from knowledge.plans.service import PlanInfo
 
 Answerer = Callable[[PlanQuestion, Context, dict[str, PlanInfo]], Reply]
 ANSWERERS: dict[str, Answerer] = {

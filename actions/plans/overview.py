@@ -5,8 +5,8 @@ from __future__ import annotations
 from actions.formatting import bullet_list, locality_label, source_line
 from actions.plans.questions import PlanQuestion
 from actions.plans.replies import Context, Reply, documents_for, where, which_plan
-from knowledge.services.plans import PlanInfo
-from knowledge.text import fold_vi
+from knowledge.plans.service import PlanInfo
+from knowledge.shared.text import fold_vi
 
 # Folded phrases that ask for the list of plans rather than one plan.
 _LIST_PHRASES = (

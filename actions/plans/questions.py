@@ -11,9 +11,9 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from knowledge.dossiers.stats import parse_period
-from knowledge.services.plans import PlanInfo, locality_hint
-from knowledge.text import expand_abbreviations, fold_vi, normalize_vi
+from knowledge.plans.service import PlanInfo, locality_hint
+from knowledge.shared.periods import parse_period
+from knowledge.shared.text import expand_abbreviations, fold_vi, normalize_vi
 
 TASK_RESPONSIBLE = "ask_task_responsible"
 TASK_DUE = "ask_task_due"

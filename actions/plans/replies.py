@@ -25,7 +25,7 @@ from actions.plans.questions import (
     UNIT_TASKS,
     PlanQuestion,
 )
-from knowledge.services.plans import PlanInfo, list_plans
+from knowledge.plans.service import PlanInfo, list_plans
 
 CHOOSE_PLAN = "choose_plan"
 MAX_CHOICES = 4  # plans offered as buttons at once

@@ -14,10 +14,10 @@ from datetime import date, timedelta
 from actions.formatting import bullet_list, plan_label, source_line, vi_date
 from actions.plans.questions import PlanQuestion
 from actions.plans.replies import Context, Reply, documents_for, not_found, only_plan, where
-from knowledge.dossiers.stats import THIS_QUARTER
-from knowledge.services.deadlines import DeadlineOccurrence, deadlines_between
-from knowledge.services.plans import PlanInfo
-from knowledge.text import fold_vi
+from knowledge.plans.deadlines import DeadlineOccurrence, deadlines_between
+from knowledge.plans.service import PlanInfo
+from knowledge.shared.periods import THIS_QUARTER
+from knowledge.shared.text import fold_vi
 
 MAX_UPCOMING = 4  # deadlines listed as "next"
 MAX_DATES = 4  # dates listed for one recurring deadline in a year

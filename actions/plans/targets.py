@@ -14,8 +14,8 @@ from actions.plans.replies import (
     only_plan,
     which_plan,
 )
-from knowledge.services.plans import PlanInfo, TargetMatch, find_targets, targets_of
-from knowledge.services.ranking import best_of_plan, merge_ranked, plans_in_contention
+from knowledge.plans.ranking import best_of_plan, merge_ranked, plans_in_contention
+from knowledge.plans.service import PlanInfo, TargetMatch, find_targets, targets_of
 
 MAX_TARGET_PLANS = 3
 

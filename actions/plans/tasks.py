@@ -16,8 +16,8 @@ from actions.plans.replies import (
     not_found,
     which_plan,
 )
-from knowledge.services.plans import NotFoundError, PlanInfo, TaskMatch, find_tasks, task_by_id
-from knowledge.services.ranking import best_of_plan, merge_ranked, plans_in_contention, preferred
+from knowledge.plans.ranking import best_of_plan, merge_ranked, plans_in_contention, preferred
+from knowledge.plans.service import NotFoundError, PlanInfo, TaskMatch, find_tasks, task_by_id
 
 _PRODUCT_LIMIT = 160  # a longer product is a paragraph, not an answer
 NOT_GIVEN = "kế hoạch không ghi"

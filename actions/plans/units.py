@@ -15,8 +15,8 @@ from actions.plans.replies import (
     where,
     which_plan,
 )
-from knowledge.services.plans import NotFoundError, PlanInfo, UnitWork, unit_work
-from knowledge.text import fold_vi
+from knowledge.plans.service import NotFoundError, PlanInfo, UnitWork, unit_work
+from knowledge.shared.text import fold_vi
 
 
 def unit_answer(q: PlanQuestion, context: Context, plans: dict[str, PlanInfo]) -> Reply:

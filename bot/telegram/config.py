@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from knowledge.config import load_settings as load_knowledge_settings
-from knowledge.reminders import DAYS_BEFORE_MAX, DEFAULT_DAYS_BEFORE, DEFAULT_HOUR
+from knowledge.reminders.service import DAYS_BEFORE_MAX, DEFAULT_DAYS_BEFORE, DEFAULT_HOUR
+from knowledge.shared.settings import load_settings as load_knowledge_settings
 
 TELEGRAM_API = "https://api.telegram.org/bot"
 # Telegram accepts only these characters in a webhook secret token (Bot API, setWebhook).

@@ -24,8 +24,6 @@ from telegram.ext import Application, CommandHandler, ContextTypes, filters
 from bot.telegram.formatting import split_message
 from bot.telegram.handlers import HELP
 from bot.telegram.notify import OUTCOME, deliver_reply, telegram_chat_id
-from knowledge.config import vietnam_today
-from knowledge.db import get_engine
 from knowledge.feedback import (
     FeedbackError,
     FeedbackItem,
@@ -34,13 +32,15 @@ from knowledge.feedback import (
     mask_phone,
     mask_phones_in_text,
 )
-from knowledge.reminders import (
+from knowledge.plans.deadlines import DeadlineOccurrence
+from knowledge.reminders.service import (
     DAYS_BEFORE_MAX,
     ReminderService,
     upcoming_deadlines,
 )
-from knowledge.services.deadlines import DeadlineOccurrence
-from knowledge.text import fold_vi
+from knowledge.shared.db import get_engine
+from knowledge.shared.periods import vietnam_today
+from knowledge.shared.text import fold_vi
 
 log = logging.getLogger(__name__)
 

@@ -29,9 +29,6 @@ from bot.telegram.config import TELEGRAM_API
 from bot.telegram.notify import OUTCOME, Delivery, deliver_with_token, telegram_chat_id
 from bot.telegram.officials import Clock, utc_now
 from bot.web import officials_html as views
-from knowledge.config import load_settings as load_knowledge_settings
-from knowledge.config import vietnam_today
-from knowledge.db import get_engine
 from knowledge.feedback import (
     STATUSES,
     FeedbackError,
@@ -45,10 +42,13 @@ from knowledge.feedback import (
     mask_phones_in_text,
     normalize_feedback_code,
 )
-from knowledge.reminders import upcoming_deadlines
-from knowledge.search import catalog
-from knowledge.services.deadlines import DeadlineOccurrence, deadlines_between
-from knowledge.services.plans import cite
+from knowledge.plans.deadlines import DeadlineOccurrence, deadlines_between
+from knowledge.plans.search import catalog
+from knowledge.plans.service import cite
+from knowledge.reminders.service import upcoming_deadlines
+from knowledge.shared.db import get_engine
+from knowledge.shared.periods import vietnam_today
+from knowledge.shared.settings import load_settings as load_knowledge_settings
 
 PREFIX = "/can-bo"
 COOKIE = "can_bo_phien"

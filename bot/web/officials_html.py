@@ -15,7 +15,7 @@ from urllib.parse import quote, urlencode
 
 from bot.telegram.notify import telegram_chat_id
 from knowledge.feedback import STATUSES, FeedbackItem, mask_name, mask_phone, mask_phones_in_text
-from knowledge.services.deadlines import DeadlineOccurrence
+from knowledge.plans.deadlines import DeadlineOccurrence
 
 WEEKDAYS = ("T2", "T3", "T4", "T5", "T6", "T7", "CN")  # Vietnamese weeks start on Monday
 ALL_STATUSES = "tat-ca"

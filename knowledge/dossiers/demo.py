@@ -24,8 +24,8 @@ from typing import Any
 
 from sqlalchemy import Engine, insert, select
 
-from knowledge.db import session_scope
 from knowledge.dossiers.models import Dossier, create_dossier_tables
+from knowledge.shared.db import session_scope
 
 REFERENCE_DATE = date(2026, 11, 20)
 FIRST_RECEIPT = date(2025, 7, 1)

@@ -36,9 +36,9 @@ from urllib.parse import quote
 
 import httpx
 
-from knowledge.config import vietnam_today
 from knowledge.dossiers.codes import normalize_dossier_code
-from knowledge.dossiers.store import DossierServiceUnavailable, DossierStatus, dossier_status
+from knowledge.dossiers.status import DossierServiceUnavailable, DossierStatus, dossier_status
+from knowledge.shared.periods import vietnam_today
 
 DEFAULT_TIMEOUT_S = 5.0
 

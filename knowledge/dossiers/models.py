@@ -12,7 +12,7 @@ from datetime import date
 from sqlalchemy import Boolean, CheckConstraint, Date, Engine, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from knowledge.models import Base
+from knowledge.shared.models import Base
 
 STATUS_LABELS: dict[str, str] = {
     "received": "Đã tiếp nhận",

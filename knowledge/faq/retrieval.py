@@ -33,7 +33,7 @@ from typing import Any
 import yaml
 from rapidfuzz import fuzz, process
 
-from knowledge.text import expand_abbreviations
+from knowledge.shared.text import expand_abbreviations
 
 ENTRIES_PATH = Path(__file__).resolve().parent / "entries.yaml"
 
@@ -74,7 +74,7 @@ _FILLER = re.compile(
     r"\b(?:(?:cho|xin) (?:em|toi|minh|tui|chau) (?:hoi|biet)|xin hoi|cho hoi|"
     r"(?:anh chi|anh|chi|ad|admin|ban|em) oi|a|da|vang|vay|nhe|nhi|the a)\b"
 )
-# One word for "online" (folded, after knowledge.text.ABBREVIATIONS has spelt out "onl"), and
+# One word for "online" (folded, after knowledge.shared.text.ABBREVIATIONS has spelt out "onl"), and
 # the chat abbreviations whose meaning is this topic's only: the shared table cannot hold them,
 # since in the plans and unit names "TK" is "Thống kê" ("Công chức VP – TK") and in chat "mk"
 # is as often "mình" as "mật khẩu".
@@ -102,7 +102,7 @@ _FRAME_WORDS = frozenset(
 class RelatedFact:
     """A plan line on the entry's subject, quoted verbatim from its source document."""
 
-    document: str  # slug of knowledge/sources/<slug>.yaml
+    document: str  # slug of knowledge/plans/sources/<slug>.yaml
     section: str  # cited as the parsers cite it: "Mục II.2.e", "Bản tin, đoạn 5"
     quote: str
 

@@ -1,7 +1,7 @@
 """Citizens' feedback (phản ánh, kiến nghị): intake, tracking codes, officials' handling.
 
-The phone numbers and masking it needs live in :mod:`knowledge.phones` and
-:mod:`knowledge.privacy` (the dossier answers mask names too); they are re-exported here."""
+The phone numbers and masking it needs live in :mod:`knowledge.shared.phones` and
+:mod:`knowledge.shared.privacy` (the dossier answers mask names too); they are re-exported here."""
 
 from knowledge.feedback.codes import feedback_code, find_feedback_code, normalize_feedback_code
 from knowledge.feedback.models import CATEGORIES, CONTENT_MAX, STATUSES, Feedback
@@ -18,8 +18,8 @@ from knowledge.feedback.service import (
     InvalidFeedback,
     validate_draft,
 )
-from knowledge.phones import PhoneSpan, find_phone, normalize_phone, phone_spans
-from knowledge.privacy import PhoneMaskingFilter, mask_name, mask_phone, mask_phones_in_text
+from knowledge.shared.phones import PhoneSpan, find_phone, normalize_phone, phone_spans
+from knowledge.shared.privacy import PhoneMaskingFilter, mask_name, mask_phone, mask_phones_in_text
 
 __all__ = [
     "CATEGORIES",

@@ -1,6 +1,6 @@
 """Feedback tracking codes ("PAKN-2026-000123") as people type them back.
 
-Pure standard library, like knowledge.phones.
+Pure standard library, like knowledge.shared.phones.
 """
 
 from __future__ import annotations

@@ -3,13 +3,12 @@ assistant, and the officials' handling of them."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, Dialect, Index, Integer, String, Text
+from sqlalchemy import CheckConstraint, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
-from sqlalchemy.types import TypeDecorator
 
-from knowledge.models import Base
+from knowledge.shared.models import Base, UtcDateTime
 
 CATEGORIES: dict[str, str] = {
     "thu_tuc": "Thủ tục hành chính",
@@ -33,29 +32,6 @@ NAME_MAX = 100
 
 def _in(column: str, values: dict[str, str]) -> str:
     return f"{column} IN ({', '.join(repr(value) for value in values)})"
-
-
-class UtcDateTime(TypeDecorator[datetime]):
-    """An aware datetime stored in UTC.
-
-    SQLite keeps no offset, so values are converted to UTC on the way in and read back as UTC;
-    PostgreSQL stores ``timestamptz``. Both then return the same instant.
-    """
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime: the feedback clock must return aware datetimes")
-        return value.astimezone(UTC)
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 class Feedback(Base):

@@ -20,13 +20,13 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from knowledge.config import VIETNAM_TZ
-from knowledge.db import get_engine, session_scope
 from knowledge.feedback.codes import feedback_code, normalize_feedback_code
 from knowledge.feedback.models import CATEGORIES, CONTENT_MAX, NAME_MAX, STATUSES, Feedback
-from knowledge.phones import normalize_phone
-from knowledge.privacy import mask_phone, mask_phones_in_text
-from knowledge.text import normalize_vi
+from knowledge.shared.db import get_engine, session_scope
+from knowledge.shared.periods import VIETNAM_TZ
+from knowledge.shared.phones import normalize_phone
+from knowledge.shared.privacy import mask_phone, mask_phones_in_text
+from knowledge.shared.text import normalize_vi
 
 logger = logging.getLogger(__name__)
 

@@ -10,12 +10,12 @@ import pytest
 from sqlalchemy import Engine, select
 
 from actions.dossiers import lookup_limit
-from knowledge.db import make_engine, session_scope
 from knowledge.dossiers.models import STATUS_LABELS, Dossier
+from knowledge.shared.db import make_engine, session_scope
 from tests.e2e.conftest import RunningStack
 
 ASK_CODE = "Anh/chị cho em xin mã hồ sơ"
-# Copied from knowledge/sources/hungyen-tp-cchc-2024.txt, Mục II.2.a.
+# Copied from knowledge/plans/sources/hungyen-tp-cchc-2024.txt, Mục II.2.a.
 CITY_TARGET = "Trên 95% số hồ sơ TTHC được trả kết quả giải quyết đúng hạn"
 
 

@@ -20,8 +20,8 @@ from sqlalchemy import make_url
 
 from bot.guard import EMPTY_NOTE, TOO_FAST_NOTE
 from bot.launcher import Stack, build_services, prepare_database, resolve_settings
-from knowledge.db import make_engine
 from knowledge.feedback import STATUSES, FeedbackService
+from knowledge.shared.db import make_engine
 from tests.e2e.conftest import READY_TIMEOUT_S, RunningStack, _free_port
 from tests.e2e.test_feedback import CODE, COMPLAINT, _buttons, _fill_until_summary, _texts
 from tests.e2e.test_robustness import user_events

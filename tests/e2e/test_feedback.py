@@ -8,8 +8,8 @@ import uuid
 
 import pytest
 
-from knowledge.db import make_engine
 from knowledge.feedback import CATEGORIES, STATUSES, FeedbackService
+from knowledge.shared.db import make_engine
 from tests.e2e.conftest import RunningStack
 
 CODE = re.compile(r"PAKN-\d{4}-\d{6}")

@@ -1,5 +1,6 @@
 """Officials' plan questions through the real Rasa server and action server, over REST.
-Expected units, dates and figures are as the documents (knowledge/sources/*.txt) print them."""
+Expected units, dates and figures are as the documents (knowledge/plans/sources/*.txt) print
+them."""
 
 from __future__ import annotations
 

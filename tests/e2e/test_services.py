@@ -9,7 +9,7 @@ import pytest
 from knowledge.faq.retrieval import PLACEHOLDERS
 from tests.e2e.conftest import RunningStack
 
-# Copied from knowledge/sources/hungyen-tp-cchc-2024.txt, Mục II.2.e.
+# Copied from knowledge/plans/sources/hungyen-tp-cchc-2024.txt, Mục II.2.e.
 PAYMENT_TARGET = (
     "Tối thiểu 80% TTHC có yêu cầu nghĩa vụ tài chính được triển khai thanh toán trực tuyến"
 )

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,10 +21,11 @@ from actions.dossiers import (
     lookup_limit,
 )
 from knowledge.dossiers.models import Dossier
-from knowledge.dossiers.ratelimit import SlidingWindowLimiter
-from knowledge.dossiers.store import DossierServiceUnavailable, DossierStatus, SqlDossierStore
+from knowledge.dossiers.status import DossierServiceUnavailable, DossierStatus
+from knowledge.dossiers.store import SqlDossierStore
+from knowledge.shared.ratelimit import SlidingWindowLimiter
+from tests.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[3]
 DOMAIN = yaml.safe_load((ROOT / "domain" / "dossiers.yml").read_text(encoding="utf-8"))
 AddDossier = Callable[..., Dossier]
 TODAY = date(2026, 1, 20)

@@ -27,10 +27,10 @@ from actions.feedback import (
     clean_name,
     match_category,
 )
-from knowledge.db import make_engine
 from knowledge.feedback import CATEGORIES, FeedbackDraft, FeedbackNotSaved, FeedbackService
+from knowledge.shared.db import make_engine
+from tests.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[3]
 DOMAIN = yaml.safe_load((ROOT / "domain" / "feedback.yml").read_text(encoding="utf-8"))
 CITIZEN = "telegram:123456789"
 # 09:00 on 2 March 2026 in Viet Nam.

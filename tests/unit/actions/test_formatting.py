@@ -23,8 +23,8 @@ from actions.formatting import (
     units_with_wording,
     vi_date,
 )
-from knowledge.ingest.due import normalize_due
-from knowledge.services.plans import PlanInfo
+from knowledge.plans.ingest.due import normalize_due
+from knowledge.plans.service import PlanInfo
 
 
 def _plan(**fields: object) -> PlanInfo:

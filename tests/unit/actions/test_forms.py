@@ -3,7 +3,6 @@ answer interruptions and stop a form, kept in step with the list the extractors 
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,8 +10,8 @@ import yaml
 from rasa_sdk import Tracker
 
 from actions.forms import INTERRUPTION_INTENTS, interrupts_code_answer, interrupts_text_answer
+from tests.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[3]
 CITIZEN_FORMS = ("dossier_form", "feedback_form", "feedback_status_form")
 # A message the NLU could not read may well be the answer asked for: the forms read it first,
 # and the fallback rule answers only what a form rejects (a question at the summary, say).

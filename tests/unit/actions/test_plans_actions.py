@@ -1,6 +1,6 @@
 """The plan actions over a knowledge base built from the real documents, driven with rasa_sdk
 Trackers as Rasa would send them. Every expected unit, date and figure was read in the
-documents (knowledge/sources/*.txt); line numbers are given where it helps to check."""
+documents (knowledge/plans/sources/*.txt); line numbers are given where it helps to check."""
 
 from __future__ import annotations
 
@@ -25,8 +25,8 @@ from actions.plans.actions import (
     ActionUnitTasks,
 )
 from actions.plans.replies import EXAMPLES
-from knowledge.build import build
-from knowledge.db import get_engine
+from knowledge.plans.build import build
+from knowledge.shared.db import get_engine
 
 ACTIONS: dict[str, Action] = {
     "ask_task_responsible": ActionTaskResponsible(),

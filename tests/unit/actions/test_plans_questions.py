@@ -28,8 +28,8 @@ from actions.plans.questions import (
     unit_phrase,
     year_of,
 )
-from knowledge.manifest import load_manifests
-from knowledge.services.plans import PlanInfo
+from knowledge.plans.manifest import load_manifests
+from knowledge.plans.service import PlanInfo
 
 PLANS = [
     PlanInfo(

@@ -11,11 +11,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import Engine
 
 from actions.services import ActionAnswerFaq, pick_entry
-from knowledge.build import build
-from knowledge.db import make_engine
 from knowledge.faq import FaqIndex
+from knowledge.plans.build import build
+from knowledge.shared.db import make_engine
 
-# Copied from knowledge/sources/hungyen-tp-cchc-2024.txt, Mục II.2.e.
+# Copied from knowledge/plans/sources/hungyen-tp-cchc-2024.txt, Mục II.2.e.
 PAYMENT_TARGET = (
     "Tối thiểu 80% TTHC có yêu cầu nghĩa vụ tài chính được triển khai thanh toán trực tuyến; "
     "tỷ lệ giao dịch thanh toán trực tuyến đạt từ 40% trở lên."

@@ -19,14 +19,14 @@ from actions.stats import (
     parse_query,
     unit_phrase,
 )
-from knowledge.build import build
-from knowledge.db import make_engine, session_scope
 from knowledge.dossiers.models import Dossier, create_dossier_tables
-from knowledge.dossiers.stats import THIS_QUARTER
-from knowledge.services.plans import TargetMatch
+from knowledge.plans.build import build
+from knowledge.plans.service import TargetMatch
+from knowledge.shared.db import make_engine, session_scope
+from knowledge.shared.periods import THIS_QUARTER
 
 TODAY = date(2026, 11, 22)
-# Copied from knowledge/sources/hungyen-tp-cchc-2024.txt, Mục II.2.a, and hanoi-cchc-2021.txt.
+# Copied from knowledge/plans/sources/hungyen-tp-cchc-2024.txt, Mục II.2.a, and hanoi-cchc-2021.txt.
 CITY_TARGET = "Trên 95% số hồ sơ TTHC được trả kết quả giải quyết đúng hạn"
 HANOI_TARGET = "Tối thiểu 99% số hồ sơ TTHC được trả kết quả giải quyết đúng hạn, trước hạn."
 

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-from knowledge.db import make_engine, session_scope
 from knowledge.dossiers.demo import seed_demo
 from knowledge.dossiers.models import Dossier, create_dossier_tables
+from knowledge.shared.db import make_engine, session_scope
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from pathlib import Path
 
 from sqlalchemy import Engine, func, select
 
-from knowledge.db import make_engine, session_scope
 from knowledge.dossiers.codes import normalize_dossier_code
 from knowledge.dossiers.demo import (
     DEMO_NOTE,
@@ -19,6 +18,7 @@ from knowledge.dossiers.demo import (
     seed_demo,
 )
 from knowledge.dossiers.models import Dossier
+from knowledge.shared.db import make_engine, session_scope
 
 
 def all_rows(engine: Engine) -> list[Dossier]:

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from knowledge.dossiers.http_store import HttpDossierStore
-from knowledge.dossiers.store import DossierServiceUnavailable
+from knowledge.dossiers.status import DossierServiceUnavailable
 
 FOUND = {
     "code": "H31.29-260115-0001",

@@ -11,13 +11,11 @@ import pytest
 from sqlalchemy import Engine
 
 from knowledge.dossiers.http_store import HttpDossierStore
+from knowledge.dossiers.lookup import make_dossier_lookup
 from knowledge.dossiers.models import Dossier
-from knowledge.dossiers.store import (
-    DossierStatus,
-    SqlDossierStore,
-    make_dossier_lookup,
-    mask_name,
-)
+from knowledge.dossiers.status import DossierStatus
+from knowledge.dossiers.store import SqlDossierStore
+from knowledge.shared.privacy import mask_name
 
 AddDossier = Callable[..., Dossier]
 

@@ -10,9 +10,9 @@ import pytest
 
 from knowledge.faq import TOPIC_BY_INTENT, TOPICS, FaqEntry, FaqIndex, RelatedFact, render
 from knowledge.faq.retrieval import PLACEHOLDERS, match_key
-from knowledge.ingest.outline import section_label, walk
-from knowledge.manifest import load_manifests
-from knowledge.text import normalize_vi
+from knowledge.plans.ingest.outline import section_label, walk
+from knowledge.plans.manifest import load_manifests
+from knowledge.shared.text import normalize_vi
 
 INDEX = FaqIndex.load()
 BY_ID = {entry.id: entry for entry in INDEX.entries}

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from knowledge.db import make_engine
 from knowledge.feedback import FeedbackDraft, FeedbackService
+from knowledge.shared.db import make_engine
 from tests.fakes import FakeClock
 
 

@@ -6,7 +6,6 @@ import io
 import logging
 import unicodedata
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -19,8 +18,7 @@ from knowledge.feedback import (
     mask_phone,
     mask_phones_in_text,
 )
-
-SOURCES = Path(__file__).parents[3] / "knowledge" / "sources"
+from tests.paths import SOURCES
 
 
 @pytest.mark.parametrize("phone", ["0912345678", "0912.345.678", "+84 912 345 678"])

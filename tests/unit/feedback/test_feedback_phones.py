@@ -4,15 +4,14 @@ finding a number inside a message."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from knowledge.feedback import find_phone, normalize_phone, phone_spans
+from tests.paths import SOURCES
 
-SOURCES = Path(__file__).parents[3] / "knowledge" / "sources"
 NATIONAL = re.compile(r"0[35789][0-9]{8}")
 
 digits = st.text(alphabet="0123456789", min_size=8, max_size=8)

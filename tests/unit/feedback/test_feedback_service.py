@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 import pytest
 from sqlalchemy import Engine, create_engine, func, insert, select
 
-from knowledge.db import make_engine
 from knowledge.feedback import (
     CONTENT_MAX,
     Feedback,
@@ -24,6 +23,7 @@ from knowledge.feedback import (
     FeedbackStoreError,
     InvalidFeedback,
 )
+from knowledge.shared.db import make_engine
 
 if TYPE_CHECKING:  # the fixture's class; importing conftest at run time would load it twice
     from tests.fakes import FakeClock

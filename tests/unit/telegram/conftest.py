@@ -9,10 +9,10 @@ import pytest
 from telegram.ext import Application
 
 from bot.telegram.config import Settings
-from knowledge.db import get_engine
 from knowledge.feedback import Feedback
-from knowledge.models import Base
-from knowledge.reminders import REMINDER_TABLES
+from knowledge.reminders.service import REMINDER_TABLES
+from knowledge.shared.db import get_engine
+from knowledge.shared.models import Base
 from tests.unit.telegram.telegram_fakes import (
     OFFICIAL,
     TOKEN,

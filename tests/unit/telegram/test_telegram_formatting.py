@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from bot.telegram.formatting import (
@@ -17,8 +15,7 @@ from bot.telegram.formatting import (
     split_message,
 )
 from bot.telegram.rasa_client import RasaButton, RasaUnavailable, parse_replies
-
-SOURCES = Path(__file__).resolve().parents[3] / "knowledge" / "sources"
+from tests.paths import SOURCES
 
 
 def utf16_len(text: str) -> int:

@@ -20,10 +20,10 @@ from bot.telegram.officials import (
     deadlines_text,
     parse_reminder_args,
 )
-from knowledge.config import VIETNAM_TZ
-from knowledge.db import get_engine
 from knowledge.feedback import FeedbackDraft, FeedbackService
-from knowledge.reminders import ReminderService
+from knowledge.reminders.service import ReminderService
+from knowledge.shared.db import get_engine
+from knowledge.shared.periods import VIETNAM_TZ
 from tests.fakes import FakeClock
 from tests.unit.telegram.telegram_fakes import (
     CHAT_ID,

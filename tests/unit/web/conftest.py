@@ -10,11 +10,11 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.web.server import create_app
-from knowledge.config import VIETNAM_TZ
-from knowledge.db import get_engine
 from knowledge.feedback import Feedback, FeedbackService
-from knowledge.models import Base
-from knowledge.reminders import REMINDER_TABLES
+from knowledge.reminders.service import REMINDER_TABLES
+from knowledge.shared.db import get_engine
+from knowledge.shared.models import Base
+from knowledge.shared.periods import VIETNAM_TZ
 from tests.fakes import FakeClock
 from tests.unit.web.web_fakes import TOKEN, ClientFactory, DeliveryRecorder
 

@@ -1,0 +1,284 @@
+"""Parser for the Hà Nội 2021 CCHC plan (QĐ 5743/QĐ-UBND): its task appendix and the duties
+listed under "V. TỔ CHỨC THỰC HIỆN".
+
+The appendix is a six-column table (STT / Nội dung thực hiện / Sản phẩm / Cơ quan, đơn vị chủ trì /
+Cơ quan, đơn vị phối hợp / Thời gian hoàn thành) flattened to one paragraph per line, blank lines
+between paragraphs. A cell may span several paragraphs (each "- Sở, Ban, Ngành" of a phối hợp
+cell is its own line) and an empty cell is a lone no-break space, so cell boundaries cannot be
+counted: each paragraph is recognised by its content and by the order of the columns. Rows come in
+four shapes:
+
+- a group: roman numeral, title, empty cells;
+- a task: number, text, then sản phẩm / chủ trì / phối hợp / thời gian;
+- a sub-task: a lone "-", its own text, and fields it may leave empty to share the parent's;
+- a further row of the same task (merged STT and text cells), e.g. its reporting line, starting
+  straight at sản phẩm.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+
+from knowledge.plans.ingest.outline import OutlineLine, section_label, walk
+from knowledge.plans.ingest.records import (
+    ParsedDocument,
+    ParsedResponsibility,
+    ParsedTask,
+    SourceRef,
+)
+from knowledge.shared.text import fold_vi, normalize_vi
+
+_APPENDIX_TITLE = "phu luc"
+_LAST_HEADER_CELL = "thoi gian hoan thanh"
+_DUTIES_HEADING = "v. to chuc thuc hien"
+
+_GROUP = re.compile(r"[IVX]{1,5}")
+_NUMBER = re.compile(r"\d{1,2}")
+_SUB_TASK = "-"
+# Thời gian cells as the document words them: "Quý I/2021", "Tháng 10/2021", "Hằng tháng",
+# "Theo hướng dẫn của Bộ Nội vụ", "Ngay sau khi Chỉ số PCI được công bố".
+_DUE = re.compile(r"(?:Quý|Tháng|Hằng tháng|Hàng tháng|Theo|Ngay sau)\b")
+# Chủ trì / phối hợp cells start with a unit head, bulleted or not; "Vãn phòng" is the
+# document's own misspelling. "Kế hoạch ..." or "- Kế hoạch ..." is a sản phẩm.
+_UNIT = re.compile(r"(?:-\s*)?(?:Các Sở|Sở|Văn phòng|Vãn phòng|Viện|UBND|Ủy ban|Trung tâm)\b")
+_BULLET = re.compile(r"^[-+]\s*")
+# Roles of a section V duty, on folded text ("chủ trì, phối hợp với ..." leads).
+_LEADS = re.compile(r"\bchu tri\b")
+_SUPPORTS = re.compile(r"\bphoi hop\b")
+
+
+@dataclass(frozen=True)
+class _Cell:
+    line: int  # 1-based line in the source file
+    text: str  # "" for an empty table cell
+
+
+@dataclass(frozen=True)
+class _Fields:
+    """Sản phẩm / chủ trì / phối hợp / thời gian of one table row, as written."""
+
+    product: str = ""
+    lead: tuple[str, ...] = ()
+    support: tuple[str, ...] = ()
+    due: str = ""
+
+
+def parse(text: str) -> ParsedDocument:
+    """Tasks of the appendix and unit duties of section V."""
+    lines = text.splitlines()
+    appendix = _line_of(lines, _APPENDIX_TITLE)
+    return ParsedDocument(
+        tasks=_appendix_tasks(_cells(lines, appendix)),
+        responsibilities=_responsibilities(text, stop=appendix - 1),
+    )
+
+
+def _line_of(lines: Sequence[str], folded_title: str) -> int:
+    """1-based line of a title, compared folded."""
+    for number, line in enumerate(lines, start=1):
+        if fold_vi(line) == folded_title:
+            return number
+    raise ValueError(f"no line {folded_title!r} in the document")
+
+
+def _cells(lines: Sequence[str], appendix: int) -> list[_Cell]:
+    """Paragraphs of the table body, after its header row."""
+    cells: list[_Cell] = []
+    in_body = False
+    for number, raw in enumerate(lines[appendix - 1 :], start=appendix):
+        if raw == "":  # paragraph separator; an empty cell is a no-break space instead
+            continue
+        text = normalize_vi(raw)
+        if in_body:
+            cells.append(_Cell(number, text))
+        in_body = in_body or fold_vi(text) == _LAST_HEADER_CELL
+    if not in_body:
+        raise ValueError("no header row ending in 'Thời gian hoàn thành' in the appendix")
+    return cells
+
+
+def _appendix_tasks(cells: Sequence[_Cell]) -> list[ParsedTask]:
+    tasks: list[ParsedTask] = []
+    group_number = group_title = ""
+    parent: ParsedTask | None = None  # last numbered task, owner of sub-tasks
+    owner: ParsedTask | None = None  # task the next unnumbered row belongs to
+    sub_tasks = 0
+    i = 0
+    while i < len(cells):
+        cell = cells[i]
+        if not cell.text:  # left over from a merged cell: carries nothing
+            i += 1
+            continue
+        if _GROUP.fullmatch(cell.text):
+            group_number, group_title = cell.text, _text_after(cells, i)
+            parent = owner = None
+            i += 2
+            continue
+        if _NUMBER.fullmatch(cell.text):
+            ref = f"{group_number}.{cell.text}"
+            base = ParsedTask(
+                text=_text_after(cells, i),
+                source=SourceRef(f"Phụ lục, mục {ref}", cell.line),
+                ref=ref,
+                group=group_title,
+            )
+            parent, sub_tasks, i = None, 0, i + 2
+        elif cell.text == _SUB_TASK:
+            if parent is None:
+                raise ValueError(f"line {cell.line}: sub-task outside a numbered task")
+            sub_tasks += 1
+            base = _inherit(
+                parent,
+                text=_text_after(cells, i),
+                ref=f"{parent.ref}.-{sub_tasks}",
+                section=f"{parent.source.section}, gạch đầu dòng thứ {sub_tasks}",
+                line=cell.line,
+            )
+            i += 2
+        elif owner is not None:
+            base = _inherit(owner, line=cell.line)
+        else:
+            raise ValueError(f"line {cell.line}: table row outside a numbered task: {cell.text!r}")
+        fields, i = _read_fields(cells, i)
+        task = _apply(base, fields)
+        tasks.append(task)
+        parent = parent or task
+        owner = task
+    return tasks
+
+
+def _text_after(cells: Sequence[_Cell], i: int) -> str:
+    """The cell following a numbering cell: the task text or group title."""
+    if i + 1 >= len(cells) or not cells[i + 1].text:
+        raise ValueError(f"line {cells[i].line}: numbering {cells[i].text!r} without text")
+    return cells[i + 1].text
+
+
+def _inherit(
+    owner: ParsedTask, *, line: int, text: str = "", ref: str = "", section: str = ""
+) -> ParsedTask:
+    """A row sharing ``owner``'s cells: empty cells of a merged table row repeat the owner's."""
+    return replace(
+        owner,
+        text=text or owner.text,
+        source=SourceRef(section or owner.source.section, line),
+        ref=ref or owner.ref,
+    )
+
+
+def _apply(base: ParsedTask, fields: _Fields) -> ParsedTask:
+    """``base`` with the row's own non-empty cells overriding the shared ones."""
+    return replace(
+        base,
+        product=fields.product or base.product,
+        lead_units=fields.lead or base.lead_units,
+        support_units=fields.support or base.support_units,
+        due_text=fields.due or base.due_text,
+    )
+
+
+def _read_fields(cells: Sequence[_Cell], i: int) -> tuple[_Fields, int]:
+    """Read sản phẩm, chủ trì, phối hợp, thời gian from ``cells[i]`` on, by content.
+
+    An empty cell moves on to the next column; a unit-like paragraph is chủ trì (the first) or
+    phối hợp; a date-like one closes the row. Anything else must be the sản phẩm, which comes
+    first. Returns the fields and the index of the first cell after the row.
+    """
+    product, due = "", ""
+    lead: list[str] = []
+    support: list[str] = []
+    column = 0  # 0 sản phẩm, 1 chủ trì, 2 phối hợp, 3 thời gian, 4 row complete
+    while i < len(cells) and column < 4:
+        cell = cells[i]
+        if _starts_row(cell.text):
+            break
+        if not cell.text:
+            # After phối hợp lines, an empty cell can only be the thời gian.
+            column = 4 if column == 2 and support else column + 1
+        elif _DUE.match(cell.text):
+            due, column = cell.text, 4
+        elif _UNIT.match(cell.text) and column <= 2:
+            (lead if column <= 1 else support).append(cell.text)
+            column = 2
+        elif column == 0:
+            product, column = _BULLET.sub("", cell.text), 1
+        else:
+            raise ValueError(f"line {cell.line}: unrecognised table cell {cell.text!r}")
+        i += 1
+    return _Fields(product, _unit_names(lead), _unit_names(support), due), i
+
+
+def _starts_row(text: str) -> bool:
+    return bool(_GROUP.fullmatch(text) or _NUMBER.fullmatch(text)) or text == _SUB_TASK
+
+
+def _unit_names(cell_lines: Iterable[str]) -> tuple[str, ...]:
+    """Unit names of a chủ trì / phối hợp cell: one per line, bullet and final stop removed.
+
+    A line is otherwise kept as written, ";" included: the unit resolver splits it, and only it
+    knows enough to undo the cell's shorthand ("Các Sở: Kế hoạch và Đầu tư; Xây dựng; ..."
+    shares "Sở" across the ";"; "Sở Nội vụ Văn phòng UBND Thành phố" lost a line break).
+    """
+    names = (_BULLET.sub("", line).rstrip(".").strip() for line in cell_lines)
+    return tuple(dict.fromkeys(name for name in names if name))
+
+
+def _responsibilities(text: str, *, stop: int) -> list[ParsedResponsibility]:
+    """Duties under "V. TỔ CHỨC THỰC HIỆN", one per bullet or paragraph, for the unit heading it.
+
+    Paragraphs ending with ":" introduce a list rather than state a duty; "- Đối với UBND cấp
+    huyện, ...:" narrows the unit of the "+" bullets below it. A duty that only points to the
+    appendix is skipped, since the appendix tasks carry it.
+    """
+    start = _line_of(text.splitlines(), _DUTIES_HEADING)
+    duties: list[ParsedResponsibility] = []
+    narrowed = ""
+    for line in walk(text, start=start, stop=stop):
+        if fold_vi(line.text).startswith("tren day la"):  # closing formula of the plan
+            break
+        if line.is_heading or len(line.path) < 2:
+            narrowed = ""
+            continue
+        if line.text.startswith("-"):
+            narrowed = ""
+        if line.text.endswith(":"):
+            narrowed = _narrowed_unit(line.text) or narrowed
+            continue
+        if "phu luc" in fold_vi(line.text):
+            continue
+        duties.append(_responsibility(line, narrowed))
+    return duties
+
+
+def _narrowed_unit(intro: str) -> str:
+    """ "- Đối với UBND cấp huyện, ngoài việc ...:" → "UBND cấp huyện"."""
+    match = re.match(r"^-\s*Đối với (?P<unit>[^,]+),", intro)
+    return match["unit"].strip() if match else ""
+
+
+def _responsibility(line: OutlineLine, narrowed: str) -> ParsedResponsibility:
+    duty = _BULLET.sub("", line.text)
+    folded = fold_vi(duty)
+    role = (
+        "lead" if _LEADS.search(folded) else "support" if _SUPPORTS.search(folded) else "carry_out"
+    )
+    return ParsedResponsibility(
+        unit=narrowed or _heading_unit(line.titles[1]),
+        text=duty,
+        source=SourceRef(section_label(line.path[:2]), line.number),
+        role=role,
+    )
+
+
+def _heading_unit(title: str) -> str:
+    """Who a section V heading addresses, as written.
+
+    "Trách nhiệm của Giám đốc các Sở/..." → "Giám đốc các Sở/..."; "Đề nghị Trường ..." →
+    "Trường ..."; "Các cơ quan báo chí, tuyên truyền (Đài ..., Báo ...)" → the listed units.
+    """
+    listed = re.search(r"\((?P<units>[^()]+)\)$", title)
+    if listed:
+        return listed["units"].strip()
+    return re.sub(r"^(?:Trách nhiệm của|Đề nghị)\s+", "", title)

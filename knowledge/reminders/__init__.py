@@ -1,0 +1,1 @@
+"""Officials' reminders of reporting deadlines."""

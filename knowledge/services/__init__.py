@@ -1,1 +1,0 @@
-"""Answers drawn from the knowledge base, for actions and the CLI; no Rasa here."""

@@ -1,0 +1,143 @@
+"""Search over the built knowledge base: with or without diacritics, abbreviations, typos,
+filters, and the ranking rules that matter for answers."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from sqlalchemy import Engine
+
+from knowledge.plans.build import build
+from knowledge.plans.search import Catalog, TaskFilter, TextIndex, catalog, query_tokens
+from knowledge.plans.units import resolve
+from knowledge.shared.text import expand_abbreviations
+
+
+def _top(kb: Catalog, query: str, **filters) -> str:
+    hits = kb.search_tasks(query, TaskFilter(**filters), limit=1)
+    assert hits, query
+    return hits[0][0].id
+
+
+def test_query_tokens_drop_question_words_and_expand_abbreviations() -> None:
+    assert query_tokens("Ai chủ trì kiểm soát TTHC ở phường?") == [
+        "kiem", "soat", "thu", "tuc", "hanh", "chinh", "phuong",
+    ]  # fmt: skip
+
+
+def test_a_query_of_only_question_words_is_kept() -> None:
+    assert query_tokens("ai chủ trì") == ["ai", "chu", "tri"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "thành lập các đoàn kiểm tra công vụ",
+        "thanh lap cac doan kiem tra cong vu",  # no diacritics
+        "THÀNH LẬP CÁC ĐOÀN KIỂM TRA CÔNG VỤ",
+        unicodedata.normalize("NFD", "thành lập các đoàn kiểm tra công vụ"),  # decomposed
+        "ai chủ trì thành lập đoàn kiểm tra công vụ?",
+        "thanh lap doan kiem tre cong vu",  # a typo
+    ],
+)
+def test_spellings_of_one_question_find_the_same_task(kb: Catalog, query: str) -> None:
+    # Hà Nội appendix I.1:
+    # "Xây dựng Kế hoạch và thành lập các đoàn kiểm tra công vụ, kiểm tra CCHC."
+    assert _top(kb, query) == "hanoi-cchc-2021:task:263:1"
+
+
+def test_abbreviations_meet_their_expansion(kb: Catalog) -> None:
+    short = kb.search_tasks("kiểm soát tthc", limit=5)
+    full = kb.search_tasks("kiểm soát thủ tục hành chính", limit=5)
+    assert [t.id for t, _ in short] == [t.id for t, _ in full]
+
+
+def test_shared_chat_abbreviations_are_spelt_out() -> None:
+    assert query_tokens("tra kq theo sđt") == ["tra", "ket", "qua", "theo", "so", "dien", "thoai"]
+
+
+def test_tk_stays_thong_ke_in_unit_names() -> None:
+    # Long Điền A writes its office-statistics officer "Công chức VP – TK": "tk" is no
+    # "tài khoản" there, so the shared table must not spell it out.
+    officer = resolve("Công chức VP – TK", "Long Điền A")
+    assert officer is not None
+    assert resolve("CC VP-TK", "Long Điền A") == officer
+    assert "tai khoan" not in expand_abbreviations("Công chức VP – TK")
+
+
+def test_filters_restrict_to_a_document_locality_or_year(kb: Catalog) -> None:
+    query = "tuyên truyền cải cách hành chính"
+    by_document = kb.search_tasks(query, TaskFilter(document="longdiena-cchc-2023"))
+    assert by_document
+    assert {t.document.slug for t, _ in by_document} == {"longdiena-cchc-2023"}
+    by_locality = kb.search_tasks(query, TaskFilter(localities=frozenset({"ha noi"})))
+    assert by_locality
+    assert {t.document.locality for t, _ in by_locality} == {"Hà Nội"}
+    assert {t.document.year for t, _ in kb.search_tasks(query, TaskFilter(year=2023))} == {2023}
+
+
+def test_unit_and_role_filters(kb: Catalog) -> None:
+    # Hà Nội's office leads the "Xây dựng Kế hoạch ..." rows of VII and supports the Viện's
+    # "Nghiên cứu ..." rows (I.4, I.5).
+    office = frozenset({resolve("Văn phòng UBNDTP", "Hà Nội").id})
+    led = kb.search_tasks("kế hoạch", TaskFilter(unit_ids=office, role="lead"))
+    supported = kb.search_tasks("nghiên cứu", TaskFilter(unit_ids=office, role="support"))
+    assert led
+    assert all(office & {u.id for u in t.lead} for t, _ in led)
+    assert sorted(t.section for t, _ in supported) == ["Phụ lục, mục I.4", "Phụ lục, mục I.5"]
+    assert kb.search_tasks("nghiên cứu", TaskFilter(unit_ids=office, role="lead")) == []
+
+
+def test_words_of_the_task_outrank_words_of_its_heading(kb: Catalog) -> None:
+    # "cải cách thể chế" is the heading of several Hà Nội rows but the very words of Phòng Tư
+    # pháp's duty in the city plan (IV.4.a).
+    task = kb.search_tasks("cải cách thể chế", limit=1)[0][0]
+    assert task.document.slug == "hungyen-tp-cchc-2024"
+    assert [u.name for u in task.lead] == ["Phòng Tư pháp thành phố"]
+
+
+def test_a_task_saying_the_phrase_outranks_one_holding_its_words_scattered(kb: Catalog) -> None:
+    # City plan IV.6.b: "... tổ chức thực hiện Kế hoạch tuyên truyền cải cách hành chính năm
+    # 2024", led by Phòng Văn hóa và Thông tin. IV.4.a (Phòng Tư pháp) holds "công tác",
+    # "tuyên truyền", "cải cách" and "hành chính" too, apart.
+    hits = kb.search_tasks(
+        "công tác tuyên truyền cải cách hành chính",
+        TaskFilter(document="hungyen-tp-cchc-2024"),
+        limit=1,
+    )
+    assert [u.name for u in hits[0][0].lead] == ["Phòng Văn hóa và Thông tin thành phố"]
+
+
+def test_between_equal_scores_a_task_naming_its_lead_comes_first(kb: Catalog) -> None:
+    hits = kb.search_tasks("ai chủ trì cải cách thể chế", limit=2)
+    assert hits[0][1] == hits[1][1]
+    assert hits[0][0].lead and not hits[1][0].lead
+
+
+def test_unrelated_query_finds_nothing(kb: Catalog) -> None:
+    assert kb.search_tasks("bóng đá ngoại hạng anh") == []
+
+
+def test_targets_and_deadlines_are_searchable(kb: Catalog) -> None:
+    target = kb.search_targets("hồ sơ giải quyết đúng hạn", document="hungyen-tp-cchc-2024")
+    assert "95%" in target[0][0].text
+    deadline = kb.search_deadlines("bao cao quy III", document="hungyen-tp-cchc-2024")
+    assert deadline[0][0].title == "Báo cáo CCHC quý III năm 2024"
+
+
+def test_text_index_ranks_context_words_at_half_weight() -> None:
+    index = TextIndex([("kiểm tra công vụ", ""), ("lập kế hoạch", "kiểm tra công vụ")])
+    (first, top), (second, lower) = index.search("kiểm tra công vụ")
+    assert (first, second) == (0, 1)
+    assert top == 100.0
+    assert lower == 50.0
+
+
+def test_catalog_is_loaded_once_and_reloaded_after_a_build(kb_engine: Engine, kb) -> None:
+    first = catalog(kb_engine)
+    assert catalog(kb_engine) is first
+    build(kb_engine)
+    reloaded = catalog(kb_engine)
+    assert reloaded is not first
+    assert [t.id for t in reloaded.tasks] == [t.id for t in first.tasks]
