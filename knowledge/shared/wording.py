@@ -3,9 +3,10 @@ each a mapping of key to text with ``{placeholders}``, so that people who edit w
 (officials, not programmers) change no Python. Fixed replies that need no value stay Rasa
 ``responses`` in ``domain/``; this catalogue holds the texts the actions and channels compose.
 
-A key is ``<area>.<name>``: ``say("dossiers.not_found", code="H31...")`` reads ``not_found`` in
-``wording/dossiers.yml``. A missing key or placeholder raises at once (KeyError), and the unit
-tests render every key used in the code, so a broken catalogue never reaches a citizen.
+A key is ``<area>.<name>``: key ``dossiers.not_found`` is ``not_found`` in
+``wording/dossiers.yml``, filled by ``say(key, code=...)``. A missing key or placeholder raises
+at once (KeyError), and the unit tests render every key used in the code, so a broken
+catalogue never reaches a citizen.
 
 Standard library and PyYAML only: the Rasa engine environment reads it too.
 """
