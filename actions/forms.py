@@ -45,7 +45,7 @@ QUESTION_INTENTS = frozenset(
     }
 )
 # Sent by buttons and channel commands (/cancel from Telegram's /huy), never typed as an answer.
-PAYLOAD_INTENTS = frozenset({"cancel", "choose_plan", "choose_stats_unit"})
+PAYLOAD_INTENTS = frozenset({"cancel", "choose_plan", "choose_task", "choose_stats_unit"})
 INTERRUPTION_INTENTS = SOCIAL_INTENTS | QUESTION_INTENTS | PAYLOAD_INTENTS
 # A free-text answer (a complaint, a name) may be misread as a social intent; past this many
 # words it is taken as the answer.

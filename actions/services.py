@@ -8,7 +8,7 @@ import logging
 from collections.abc import Mapping
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy import Engine
@@ -16,9 +16,18 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions.formatting import source_line
 from actions.forms import latest_intent, latest_text
-from knowledge.faq import TOPIC_BY_INTENT, FaqEntry, FaqIndex, RelatedFact, render
+from knowledge.faq import (
+    TOPIC_BY_INTENT,
+    FaqEntry,
+    FaqIndex,
+    RelatedFact,
+    contact_details,
+    render,
+)
+from knowledge.plans.decide import ABSTAIN, ANSWER
 from knowledge.plans.service import NotFoundError, PlanInfo, plan_info
 from knowledge.shared.db import get_engine
+from knowledge.shared.wording import say
 
 logger = logging.getLogger(__name__)
 
@@ -28,13 +37,26 @@ FALLBACK_TOPIC = "contact"
 
 
 def pick_entry(index: FaqIndex, intent: str | None, text: str) -> FaqEntry | None:
-    """The entry of the intent's topic closest to ``text``, else that topic's first entry."""
+    """The entry closest to ``text``: in the intent's topic first, then in any topic; None
+    when no entry answers it (the assistant then says it cannot help with this, rather than
+    giving a generic text). Asking for a person always gets the contact entry."""
     topic = TOPIC_BY_INTENT.get(intent or "", FALLBACK_TOPIC)
-    match = index.best(text, topic) if text else None
+    match = (index.best(text, topic) or index.best(text)) if text else None
     if match is not None:
         return match.entry
-    entries = index.by_topic(topic)
+    entries = index.by_topic(topic) if topic == FALLBACK_TOPIC else ()
     return entries[0] if entries else None
+
+
+def not_supported(env: Mapping[str, str] | None = None) -> str:
+    """What the assistant cannot help with, and where to ask instead."""
+    contact = contact_details(env)
+    return say("services.not_supported", office=contact["office"], hotline=contact["hotline"])
+
+
+def outcome(kind: str, reference: str = "") -> list[EventType]:
+    """The events recording what an answer did, for metrics and `make eval`."""
+    return [SlotSet("answer_outcome", kind), SlotSet("answer_reference", reference)]
 
 
 def related_lines(fact: RelatedFact, plan: PlanInfo) -> list[str]:
@@ -67,12 +89,12 @@ class ActionAnswerFaq(Action):
     ) -> list[EventType]:
         entry = pick_entry(self.index(), latest_intent(tracker), latest_text(tracker))
         if entry is None:
-            dispatcher.utter_message(response="utter_default")
-            return []
+            dispatcher.utter_message(text=not_supported(self._env))
+            return outcome(ABSTAIN)
         lines = [render(entry, self._env)]
         lines += await asyncio.to_thread(self.plan_lines, entry)
         dispatcher.utter_message(text="\n".join(lines))
-        return []
+        return outcome(ANSWER, f"faq:{entry.id}")
 
     def plan_lines(self, entry: FaqEntry) -> list[str]:
         """The entry's plan lines with their citation; none when the plans cannot be read,

@@ -15,7 +15,9 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.plans.answers import answer
-from actions.plans.questions import (
+from actions.plans.replies import Context, Reply, plans_by_slug, unclear
+from actions.plans.tasks import chosen_task_answer
+from knowledge.plans.question import (
     PLAN_INFO,
     PLAN_TARGET,
     QUESTION_KINDS,
@@ -28,15 +30,17 @@ from actions.plans.questions import (
     read_question,
     refine,
 )
-from actions.plans.replies import Context, Reply, plans_by_slug, unclear
-from knowledge.plans.service import PlanInfo
+from knowledge.plans.service import PlanInfo, unit_names
 from knowledge.shared.periods import vietnam_today
 
+ANSWER_OUTCOME = "answer_outcome"  # what the last answer did: answer, clarify or abstain
+ANSWER_REFERENCE = "answer_reference"  # what it was drawn from ("task:<id>", "faq:<id>")
 LAST_QUESTION = "last_plan_question"  # intent of the last plan question answered or pending
 LAST_QUERY = "last_plan_query"  # its words
 LAST_TASK = "last_task_id"
 LAST_DOCUMENT = "last_plan_document"
 CHOSEN_DOCUMENT = "plan_document"  # filled by the choose_plan buttons
+CHOSEN_TASK = "task_id"  # the entity of the choose_task buttons
 
 
 def today() -> date:
@@ -59,7 +63,9 @@ class PlanQuestionAction(Action, ABC):
     ) -> list[EventType]:
         plans = list(plans_by_slug().values())
         message = tracker.latest_message
-        question = read_question(self.kind, message.get("text") or "", entities_of(message), plans)
+        question = read_question(
+            self.kind, message.get("text") or "", entities_of(message), plans, unit_names()
+        )
         last = last_question(tracker, plans)
         if last is not None and _only_narrows(question):
             question = refine(last, question)
@@ -105,7 +111,7 @@ class ActionPlanRefine(Action):
         text = message.get("text") or ""
         last = last_question(tracker, plans)
         kind = last.kind if last else PLAN_INFO
-        new = read_question(kind, text, entities_of(message), plans)
+        new = read_question(kind, text, entities_of(message), plans, unit_names())
         if last is None:
             return respond(dispatcher, tracker, new)
         if kind == UNIT_TASKS and not new.names_something:
@@ -139,11 +145,31 @@ class ActionChoosePlan(Action):
         return respond(dispatcher, tracker, question)
 
 
+class ActionChooseTask(Action):
+    """A task chosen with a button: the pending question answered about that task."""
+
+    def name(self) -> str:
+        return "action_choose_task"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        plans = plans_by_slug()
+        task_id = next(tracker.get_latest_entity_values(CHOSEN_TASK), None)
+        last = last_question(tracker, list(plans.values()))
+        focus = tracker.get_slot(LAST_QUERY) or ""
+        reply = chosen_task_answer(str(task_id or ""), last, plans, focus)
+        if reply is None:
+            return _say(dispatcher, unclear(last.kind if last else TASK_RESPONSIBLE))
+        events = _say(dispatcher, reply)
+        return [*events, SlotSet(LAST_TASK, reply.task_id), SlotSet(LAST_DOCUMENT, reply.document)]
+
+
 def last_question(tracker: Tracker, plans: list[PlanInfo]) -> PlanQuestion | None:
     kind, text = tracker.get_slot(LAST_QUESTION), tracker.get_slot(LAST_QUERY)
     if kind not in QUESTION_KINDS or not text:
         return None
-    return read_question(kind, text, (), plans)
+    return read_question(kind, text, (), plans, unit_names())
 
 
 def _only_narrows(question: PlanQuestion) -> bool:
@@ -176,4 +202,8 @@ def respond(
 
 def _say(dispatcher: CollectingDispatcher, reply: Reply) -> list[EventType]:
     dispatcher.utter_message(text=reply.text, buttons=list(reply.buttons))
-    return [SlotSet(CHOSEN_DOCUMENT, None)]
+    return [
+        SlotSet(CHOSEN_DOCUMENT, None),
+        SlotSet(ANSWER_OUTCOME, reply.outcome),
+        SlotSet(ANSWER_REFERENCE, reply.reference),
+    ]

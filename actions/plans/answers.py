@@ -7,7 +7,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from actions.plans.overview import plan_answer
-from actions.plans.questions import (
+from actions.plans.replies import Context, Reply, plans_by_slug
+from actions.plans.reports import deadline_answer
+from actions.plans.targets import target_answer
+from actions.plans.tasks import task_answer
+from actions.plans.units import unit_answer
+from knowledge.plans.question import (
     PLAN_INFO,
     PLAN_TARGET,
     REPORTING_DEADLINE,
@@ -16,11 +21,6 @@ from actions.plans.questions import (
     UNIT_TASKS,
     PlanQuestion,
 )
-from actions.plans.replies import Context, Reply, plans_by_slug
-from actions.plans.reports import deadline_answer
-from actions.plans.targets import target_answer
-from actions.plans.tasks import task_answer
-from actions.plans.units import unit_answer
 from knowledge.plans.service import PlanInfo
 
 Answerer = Callable[[PlanQuestion, Context, dict[str, PlanInfo]], Reply]

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from actions.formatting import bullet_list, locality_label, source_line
-from actions.plans.questions import PlanQuestion
+import re
+
+from actions.formatting import bullet_list, locality_label, plan_label, source_line
 from actions.plans.replies import Context, Reply, documents_for, where, which_plan
+from knowledge.plans.decide import ABSTAIN
+from knowledge.plans.question import PlanQuestion
 from knowledge.plans.service import PlanInfo
 from knowledge.shared.text import fold_vi
+from knowledge.shared.wording import say
 
 # Folded phrases that ask for the list of plans rather than one plan.
 _LIST_PHRASES = (
@@ -42,7 +46,16 @@ def plan_answer(q: PlanQuestion, context: Context, plans: dict[str, PlanInfo]) -
     if len(scope) > 1:
         return which_plan(list(scope), plans, "em có {n} kế hoạch khớp với câu hỏi.")
     plan = plans[scope[0]]
-    return Reply(_plan_card(plan), document=plan.slug)
+    if _SIGNER.search(fold_vi(q.text)):  # who signed it: not among the facts the base keeps
+        return Reply(
+            say("plans.signer_unknown", plan=plan_label(plan)),
+            document=plan.slug,
+            outcome=ABSTAIN,
+        )
+    return Reply(_plan_card(plan), document=plan.slug, reference=f"plan:{plan.slug}")
+
+
+_SIGNER = re.compile(r"\b(?:ai ky|nguoi ky|ky ten|ky ban hanh|ky boi|ky quyet dinh)\b")
 
 
 def _says_this_plan(text: str) -> bool:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from actions.formatting import (
+    bullet_list,
     button,
     intent_payload,
     locality_label,
@@ -16,7 +17,8 @@ from actions.formatting import (
     shorten,
     text_button,
 )
-from actions.plans.questions import (
+from knowledge.plans.decide import ABSTAIN, ANSWER, CLARIFY
+from knowledge.plans.question import (
     PLAN_INFO,
     PLAN_TARGET,
     REPORTING_DEADLINE,
@@ -26,6 +28,7 @@ from actions.plans.questions import (
     PlanQuestion,
 )
 from knowledge.plans.service import PlanInfo, list_plans
+from knowledge.shared.wording import say
 
 CHOOSE_PLAN = "choose_plan"
 MAX_CHOICES = 4  # plans offered as buttons at once
@@ -73,6 +76,8 @@ class Reply:
     task_id: str | None = None  # the task answered about, for "còn ai phối hợp?"
     document: str | None = None  # the one plan the answer comes from
     follow_up: bool = False  # answered about the last task, not about the message's words
+    outcome: str = ANSWER  # ANSWER, CLARIFY (buttons to choose from) or ABSTAIN
+    reference: str = ""  # what the answer is drawn from: "task:<id>", "plan:<slug>", ...
 
 
 def plans_by_slug() -> dict[str, PlanInfo]:
@@ -105,20 +110,56 @@ def which_plan(documents: Sequence[str], plans: dict[str, PlanInfo], found: str)
         button(plan_label(plans[d]), intent_payload(CHOOSE_PLAN, plan_document=d))
         for d in documents[:MAX_CHOICES]
     )
-    return Reply(f"Dạ, {found.format(n=len(buttons))} Anh/chị hỏi theo kế hoạch nào ạ?", buttons)
+    return Reply(
+        say("plans.which_plan", found=found.format(n=len(buttons))), buttons, outcome=CLARIFY
+    )
 
 
 def not_found(q: PlanQuestion, plans: dict[str, PlanInfo], what: str) -> Reply:
     return examples_reply(
-        f"Dạ, em chưa tìm thấy {what} khớp với câu hỏi “{shorten(q.text, 120)}”"
-        f"{where(q, plans)} trong các kế hoạch em có. Anh/chị thử hỏi ngắn gọn hơn, dùng đúng "
-        "tên nhiệm vụ hoặc chỉ tiêu như trong kế hoạch, ví dụ:",
+        say("plans.not_found", what=what, question=shorten(q.text, 120), where=where(q, plans)),
         q.kind,
     )
 
 
 def examples_reply(text: str, kind: str) -> Reply:
-    return Reply(text, tuple(text_button(e) for e in EXAMPLES[kind]))
+    return Reply(text, tuple(text_button(e) for e in EXAMPLES[kind]), outcome=ABSTAIN)
+
+
+def out_of_scope(q: PlanQuestion, plans: dict[str, PlanInfo]) -> Reply | None:
+    """The plain answer to a question about a place or year the base holds no plan of: which
+    plans it holds, never another plan's facts; None when the plans cover the question."""
+    if q.foreign:
+        places = ", ".join(p.title() for p in q.foreign)
+        return _not_held(say("plans.place_not_held", places=places), plans)
+    if q.year and not q.document:
+        of_place = [p for p in plans.values() if not q.localities or p.locality in q.localities]
+        if of_place and all(p.year != q.year for p in of_place):
+            where_ = (
+                " của " + " hoặc ".join(map(locality_label, q.localities)) if q.localities else ""
+            )
+            return _not_held(say("plans.year_not_held", year=q.year, where=where_), plans)
+    return None
+
+
+def _not_held(head: str, plans: dict[str, PlanInfo]) -> Reply:
+    listing = bullet_list(plan_label(p) for p in plans.values())
+    return Reply(f"{head}\n{say('plans.plans_held')}\n{listing}", outcome=ABSTAIN)
+
+
+def which_place(q: PlanQuestion, plans: dict[str, PlanInfo]) -> Reply | None:
+    """Ask which locality is meant when the question names a place shared by several (a bare
+    "Hưng Yên": the city or the province) and nothing else picks one plan; else None."""
+    if len(q.localities) < 2 or q.document:
+        return None
+    fitting = [
+        slug
+        for slug, plan in plans.items()
+        if plan.locality in q.localities and q.year in (None, plan.year)
+    ]
+    if len({plans[s].locality for s in fitting}) < 2:
+        return None
+    return which_plan(fitting, plans, say("plans.place_is_ambiguous"))
 
 
 def where(q: PlanQuestion, plans: dict[str, PlanInfo]) -> str:
@@ -135,4 +176,4 @@ def where(q: PlanQuestion, plans: dict[str, PlanInfo]) -> str:
 
 def unclear(kind: str) -> Reply:
     """For a reply to a plan answer that names nothing the plans know."""
-    return examples_reply("Dạ, Anh/chị muốn hỏi thêm gì về kế hoạch ạ? Ví dụ:", kind)
+    return examples_reply(say("plans.unclear"), kind)

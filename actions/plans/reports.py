@@ -12,12 +12,24 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from actions.formatting import bullet_list, plan_label, source_line, vi_date
-from actions.plans.questions import PlanQuestion
-from actions.plans.replies import Context, Reply, documents_for, not_found, only_plan, where
+from actions.plans.replies import (
+    Context,
+    Reply,
+    documents_for,
+    not_found,
+    only_plan,
+    out_of_scope,
+    where,
+    which_place,
+    which_plan,
+)
 from knowledge.plans.deadlines import DeadlineOccurrence, deadlines_between
+from knowledge.plans.decide import ABSTAIN
+from knowledge.plans.question import PlanQuestion
 from knowledge.plans.service import PlanInfo
 from knowledge.shared.periods import THIS_QUARTER
 from knowledge.shared.text import fold_vi
+from knowledge.shared.wording import say
 
 MAX_UPCOMING = 4  # deadlines listed as "next"
 MAX_DATES = 4  # dates listed for one recurring deadline in a year
@@ -43,14 +55,29 @@ class DeadlineFacts:
 
 def deadline_answer(q: PlanQuestion, context: Context, plans: dict[str, PlanInfo]) -> Reply:
     # A year here is when reports fall, not which plan: a rule stays in force after its year.
-    scope = documents_for(replace(q, year=None), plans)
+    unyeared = replace(q, year=None)
+    refused = out_of_scope(unyeared, plans) or which_place(unyeared, plans)
+    if refused is not None:
+        return refused
+    scope = documents_for(unyeared, plans)
+    if scope is None and context.last_document in plans:
+        scope = (context.last_document,)  # "còn báo cáo cả năm?" goes on with the same plan
+    if scope is None:  # one locality's deadlines are never another's: ask whose
+        setting = [slug for slug, plan in plans.items() if plan.deadlines]
+        return which_plan(setting, plans, say("plans.deadlines_differ"))
     if scope == ():
         return not_found(q, plans, "kế hoạch nào")
     facts = deadline_facts(context.today, scope, q.period, q.year)
     if not facts.deadlines:
-        named = ", ".join(plan_label(plans[d]) for d in scope) if scope else "Các kế hoạch em có"
-        return Reply(f"Dạ, {named} không ghi hạn báo cáo nào{where(q, plans)} ạ.")
-    return Reply(deadline_text(facts, plans, context.today), document=only_plan(scope))
+        named = ", ".join(plan_label(plans[d]) for d in scope)
+        return Reply(
+            say("plans.no_deadlines", plans=named, where=where(q, plans)), outcome=ABSTAIN
+        )
+    return Reply(
+        deadline_text(facts, plans, context.today),
+        document=only_plan(scope),
+        reference="deadlines:" + ",".join(scope),
+    )
 
 
 def deadline_facts(
@@ -100,6 +127,11 @@ def deadline_text(facts: DeadlineFacts, plans: dict[str, PlanInfo], today: date)
     else:
         head = f"Dạ, các hạn báo cáo sắp tới (sau hôm nay, {vi_date(today)}):"
     blocks = [head]
+    projected = {
+        d.first.document
+        for d in facts.deadlines
+        if d.first.recurring and plans[d.first.document].year < (facts.year or today.year)
+    }
     for document in dict.fromkeys(d.first.document for d in facts.deadlines):
         plan = plans[document]
         mine = [d for d in facts.deadlines if d.first.document == document]
@@ -109,6 +141,8 @@ def deadline_text(facts: DeadlineFacts, plans: dict[str, PlanInfo], today: date)
             + "\n"
             + source_line(plan, [d.first.section for d in mine])
         )
+        if document in projected:
+            blocks.append(say("plans.rule_of_an_old_plan", year=plan.year))
     return "\n\n".join(blocks)
 
 

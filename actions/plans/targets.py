@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from actions.formatting import bullet_list, plan_label, shorten, source_line
-from actions.plans.questions import PlanQuestion, target_topic
 from actions.plans.replies import (
     MAX_ITEMS,
     SEARCH_LIMIT,
@@ -12,15 +11,24 @@ from actions.plans.replies import (
     documents_for,
     not_found,
     only_plan,
+    out_of_scope,
+    which_place,
     which_plan,
 )
+from knowledge.plans.question import PlanQuestion, target_topic
 from knowledge.plans.ranking import best_of_plan, merge_ranked, plans_in_contention
 from knowledge.plans.service import PlanInfo, TargetMatch, find_targets, targets_of
 
 MAX_TARGET_PLANS = 3
+# A target answer lists a plan's targets on the topic: it needs more of the topic than a task
+# answer to be about it (tuned on the question bank's dev split).
+TARGET_COVERAGE = 0.5
 
 
 def target_answer(q: PlanQuestion, context: Context, plans: dict[str, PlanInfo]) -> Reply:
+    refused = out_of_scope(q, plans) or which_place(q, plans)
+    if refused is not None:
+        return refused
     topic = target_topic(q.text, {p.locality for p in plans.values()})
     scope = documents_for(q, plans)
     if scope and not any(plans[d].targets for d in scope):
@@ -37,6 +45,8 @@ def target_answer(q: PlanQuestion, context: Context, plans: dict[str, PlanInfo])
         *(find_targets(topic, document=d, limit=SEARCH_LIMIT) for d in scope or (None,))
     )
     hits = [hit for hit in hits if scope is None or hit.document in scope]
+    if hits and max(h.coverage for h in hits) < TARGET_COVERAGE:
+        hits = []  # only scattered words of the topic: no target is about it
     contenders = plans_in_contention(hits)[:MAX_TARGET_PLANS]
     if not contenders:  # a plan named without a topic it has: its targets are the answer
         return _all_targets(scope, plans) if scope else not_found(q, plans, "chỉ tiêu nào")

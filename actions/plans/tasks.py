@@ -1,96 +1,177 @@
 """Who leads or supports a task, and by when: the task the question names, or the last one
-answered about ("còn ai phối hợp?", "hạn khi nào?")."""
+answered about ("còn ai phối hợp?", "hạn khi nào?").
+
+Three steps with a seam between each: the question is read (knowledge.plans.question: what is
+asked, filters, topic), tasks are retrieved over its topic (knowledge.plans.retrieval), and
+the acceptance rule (knowledge.plans.decide) answers, asks which task with buttons, or says
+that the plans hold no such task, never naming a unit as if it were the answer.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
 
-from actions.formatting import bullet_list, due_phrase, excerpt, source_line, units_with_wording
-from actions.plans.questions import LEAD, SUPPORT, TASK_DUE, PlanQuestion, without_localities
+from actions.formatting import (
+    bullet_list,
+    button,
+    due_phrase,
+    excerpt,
+    intent_payload,
+    plan_label,
+    shorten,
+    source_line,
+    units_with_wording,
+)
 from actions.plans.replies import (
     SEARCH_LIMIT,
     Context,
     Reply,
     examples_reply,
-    not_found,
-    which_plan,
+    out_of_scope,
+    where,
+    which_place,
 )
-from knowledge.plans.ranking import best_of_plan, merge_ranked, plans_in_contention, preferred
+from knowledge.plans.decide import ABSTAIN, ANSWER, CLARIFY, Decision, decide
+from knowledge.plans.question import (
+    ASK_DUE,
+    ASK_LEAD,
+    ASK_PRODUCT,
+    ASK_SUPPORT,
+    PlanQuestion,
+    topic_of,
+    wanted,
+)
 from knowledge.plans.service import NotFoundError, PlanInfo, TaskMatch, find_tasks, task_by_id
+from knowledge.shared.wording import say
 
+CHOOSE_TASK = "choose_task"
 _PRODUCT_LIMIT = 160  # a longer product is a paragraph, not an answer
-NOT_GIVEN = "kế hoạch không ghi"
+_TITLE_LIMIT = 48  # a task's text on a button
 
 
 def task_answer(q: PlanQuestion, context: Context, plans: dict[str, PlanInfo]) -> Reply:
     if not q.asks_anew:
         task = task_by_id(context.last_task_id) if context.last_task_id else None
         if task is None:
-            which = "Dạ, Anh/chị hỏi về nhiệm vụ nào ạ? Anh/chị nhắn giúp em tên nhiệm vụ, ví dụ:"
-            return replace(examples_reply(which, q.kind), follow_up=True)
+            return replace(examples_reply(say("plans.which_task"), q.kind), follow_up=True)
         reply = _task_reply(task, q, plans[task.document], focus=context.last_query)
         return replace(reply, follow_up=True)
-    hits = preferred(search_tasks(q, plans), _assigned)
-    contenders = plans_in_contention(hits)
-    if not contenders:
-        return not_found(q, plans, "nhiệm vụ nào")
-    if len(contenders) > 1:
-        return which_plan(contenders, plans, "nhiệm vụ này có trong {n} kế hoạch.")
-    (best,) = best_of_plan(hits, contenders[0], limit=1)
-    return _task_reply(best, q, plans[best.document], focus=q.text)
+    refused = out_of_scope(q, plans) or which_place(q, plans)
+    if refused is not None:
+        return refused
+    hits = search_tasks(q, plans)
+    topic = topic_of(q, {p.locality for p in plans.values()})
+    decision = decide(
+        hits, lambda a, b: same_answer(a, b, wanted(q)), topic_words=len(topic.split())
+    )
+    if decision.outcome == ANSWER:
+        (best,) = decision.matches
+        return _task_reply(best, q, plans[best.document], focus=q.text)
+    return _undecided(decision, q, plans)
+
+
+def chosen_task_answer(
+    task_id: str, q: PlanQuestion | None, plans: dict[str, PlanInfo], focus: str
+) -> Reply | None:
+    """The answer about a task picked from buttons, to the question that offered them."""
+    task = task_by_id(task_id)
+    if task is None or task.document not in plans:
+        return None
+    asked = q or PlanQuestion("ask_task_responsible", focus)
+    return _task_reply(task, asked, plans[task.document], focus=focus)
 
 
 def search_tasks(q: PlanQuestion, plans: dict[str, PlanInfo]) -> list[TaskMatch]:
-    """Tasks matching the question within what it names, best first."""
-    text = without_localities(q.text, {p.locality for p in plans.values()})
+    """Tasks matching the question's topic within what it names, best first."""
+    topic = topic_of(q, {p.locality for p in plans.values()})
+    if not topic:
+        return []
     localities: Sequence[str | None] = q.localities or (None,)
     units: Sequence[str | None] = (q.unit, None) if q.unit else (None,)
     for unit in units:  # a unit the plans do not know must not hide the task
         try:
-            hits = merge_ranked(
-                *(
-                    find_tasks(
-                        text,
-                        locality=loc,
-                        document=q.document,
-                        year=q.year,
-                        unit=unit,
-                        limit=SEARCH_LIMIT,
-                    )
-                    for loc in localities
+            hits = [
+                hit
+                for loc in localities
+                for hit in find_tasks(
+                    topic,
+                    locality=loc,
+                    document=q.document,
+                    year=q.year,
+                    unit=unit,
+                    limit=SEARCH_LIMIT,
                 )
-            )
+            ]
         except NotFoundError:
             continue
         if hits:
-            return hits
+            return sorted(hits, key=lambda h: -h.score)
     return []
 
 
-def _assigned(task: TaskMatch) -> bool:
-    return bool(task.lead or task.support or task.due)
+def same_answer(a: TaskMatch, b: TaskMatch, asked: frozenset[str]) -> bool:
+    """Whether two tasks give the same answer to what is asked (the same lead, say)."""
+    fields = {
+        ASK_LEAD: lambda t: t.lead or t.lead_as_written,
+        ASK_SUPPORT: lambda t: t.support or t.support_as_written,
+        ASK_DUE: lambda t: t.due,
+        ASK_PRODUCT: lambda t: t.product,
+    }
+    return all(fields[ask](a) == fields[ask](b) and fields[ask](a) for ask in asked)
+
+
+def _undecided(decision: Decision[TaskMatch], q: PlanQuestion, plans: dict[str, PlanInfo]) -> Reply:
+    """Ask which task (CLARIFY), or say the plans hold none (ABSTAIN) offering the nearest."""
+    buttons = tuple(b for b in (_task_button(t, plans) for t in decision.matches) if b is not None)
+    place = where(q, plans)
+    if decision.outcome == CLARIFY and buttons:
+        several = len(buttons) > 1 and len({t.task_id for t in decision.matches}) > 1
+        head = (
+            say("plans.task_choices", n=len(buttons), where=place)
+            if several
+            else say("plans.task_confirm", where=place)
+        )
+        return Reply(head, buttons, outcome=CLARIFY)
+    text = say("plans.task_not_in_plans", question=shorten(q.text, 120), where=place)
+    if buttons:
+        text += "\n" + say("plans.nearest_topics")
+    return Reply(text, buttons, outcome=ABSTAIN)
+
+
+def _task_button(task: TaskMatch, plans: dict[str, PlanInfo]) -> dict[str, str] | None:
+    title = f"{shorten(task.text, _TITLE_LIMIT)} ({plan_label(plans[task.document])})"
+    try:
+        return button(title, intent_payload(CHOOSE_TASK, task_id=task.task_id))
+    except ValueError:  # an id too long for a button payload: not offered
+        return None
 
 
 def _task_reply(task: TaskMatch, q: PlanQuestion, plan: PlanInfo, focus: str) -> Reply:
-    """The answer about ``task``, its text cut around what ``focus`` (the question) names."""
-    lead = f"Đơn vị chủ trì: {units_with_wording(task.lead, task.lead_as_written) or NOT_GIVEN}"
+    """The answer about ``task``, saying what ``q`` asks, its text cut around ``focus``."""
+    not_given = say("plans.not_given")
+    lead = units_with_wording(task.lead, task.lead_as_written) or not_given
     support = units_with_wording(task.support, task.support_as_written)
-    support_line = f"Đơn vị phối hợp: {support or NOT_GIVEN + ' đơn vị phối hợp'}"
     due = due_phrase(task.due, task.due_kind, task.due_start, task.due_end)
-    due_line = f"Thời hạn: {due or NOT_GIVEN + ' thời hạn'}"
-    if q.kind == TASK_DUE:
-        lines = [due_line, lead]
-    elif q.role == LEAD:
-        lines = [lead]
-    elif q.role == SUPPORT:
-        lines = [support_line] if support else [support_line, lead]
-    else:
-        lines = [lead, support_line, due_line]
-        if task.product and len(task.product) <= _PRODUCT_LIMIT:
-            lines.append(f"Kết quả, sản phẩm: {task.product}")
+    lines = {
+        ASK_LEAD: say("plans.lead_line", units=lead),
+        ASK_SUPPORT: say("plans.support_line", units=support or f"{not_given} đơn vị phối hợp"),
+        ASK_DUE: say("plans.due_line", due=due or f"{not_given} thời hạn"),
+        ASK_PRODUCT: say("plans.product_line", product=shorten(task.product, _PRODUCT_LIMIT))
+        if task.product
+        else "",
+    }
+    asked = wanted(q)
+    order = [ASK_LEAD, ASK_SUPPORT, ASK_DUE, ASK_PRODUCT]
+    shown = [lines[a] for a in order if a in asked and lines[a]]
+    if asked == {ASK_SUPPORT} and not support:
+        shown.append(lines[ASK_LEAD])  # no support named: who leads it is the useful answer
+    if asked == {ASK_DUE}:
+        shown.append(lines[ASK_LEAD])
     text = (
-        f"Dạ, nhiệm vụ “{excerpt(task.text, focus)}”:\n{bullet_list(lines)}\n"
+        f"{say('plans.task_head', task=excerpt(task.text, focus))}\n{bullet_list(shown)}\n"
         f"{source_line(plan, [task.section])}"
     )
-    return Reply(text, task_id=task.task_id, document=task.document)
+    return Reply(
+        text, task_id=task.task_id, document=task.document, reference=f"task:{task.task_id}"
+    )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from actions.formatting import bullet_list, locality_label, plan_label, shorten, source_line
-from actions.plans.questions import PlanQuestion, unit_phrase
 from actions.plans.replies import (
     MAX_ITEMS,
     Context,
@@ -15,12 +14,13 @@ from actions.plans.replies import (
     where,
     which_plan,
 )
-from knowledge.plans.service import NotFoundError, PlanInfo, UnitWork, unit_work
+from knowledge.plans.question import PlanQuestion, unit_phrase
+from knowledge.plans.service import NotFoundError, PlanInfo, UnitWork, unit_named_in, unit_work
 from knowledge.shared.text import fold_vi
 
 
 def unit_answer(q: PlanQuestion, context: Context, plans: dict[str, PlanInfo]) -> Reply:
-    name = q.unit or unit_phrase(q.text)
+    name = q.unit or unit_named_in(q.text) or unit_phrase(q.text)
     if not name:
         return examples_reply("Dạ, Anh/chị cho em biết tên đơn vị ạ, ví dụ:", q.kind)
     try:

@@ -7,6 +7,7 @@ from knowledge.faq.retrieval import (
     FaqIndex,
     FaqMatch,
     RelatedFact,
+    contact_details,
     render,
 )
 
@@ -17,5 +18,6 @@ __all__ = [
     "FaqIndex",
     "FaqMatch",
     "RelatedFact",
+    "contact_details",
     "render",
 ]

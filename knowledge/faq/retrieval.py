@@ -136,15 +136,19 @@ def similarity(query_key: str, question_key: str) -> float:
     ) * fuzz.WRatio(query_key, question_key)
 
 
-def render(entry: FaqEntry, env: Mapping[str, str] | None = None) -> str:
-    """The entry's answer with contact placeholders filled from ``env`` (the process
-    environment by default); unset or blank variables fall back to neutral wording."""
+def contact_details(env: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The contact placeholders filled from ``env`` (the process environment by default);
+    unset or blank variables fall back to neutral wording."""
     env = os.environ if env is None else env
-    values = {
+    return {
         name: (env.get(variable) or "").strip() or default
         for name, (variable, default) in PLACEHOLDERS.items()
     }
-    return entry.answer.format_map(values)
+
+
+def render(entry: FaqEntry, env: Mapping[str, str] | None = None) -> str:
+    """The entry's answer with its contact placeholders filled (see contact_details)."""
+    return entry.answer.format_map(contact_details(env))
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol, TypeVar
 
-# Scores this close say nothing about which plan is meant; measured on the documents'
-# real questions: a right answer leads the next plan by 15-20 points, a true tie is 0-5 apart.
-SIMILAR_MARGIN = 10.0
+# A plan whose best hit scores this share of the best hit of all is as likely meant (BM25
+# scores, relative: their scale grows with the question's length).
+SIMILAR_SHARE = 0.85
 
 
 class Scored(Protocol):
@@ -23,8 +23,8 @@ class Scored(Protocol):
 _Hit = TypeVar("_Hit", bound=Scored)
 
 
-def plans_in_contention(hits: Iterable[Scored], margin: float = SIMILAR_MARGIN) -> list[str]:
-    """Plans whose best hit scores within ``margin`` of the best hit of all, best first (in
+def plans_in_contention(hits: Iterable[Scored], share: float = SIMILAR_SHARE) -> list[str]:
+    """Plans whose best hit scores at least ``share`` of the best hit of all, best first (in
     the order of ``hits`` between equal scores)."""
     best: dict[str, float] = {}
     for hit in hits:
@@ -32,7 +32,7 @@ def plans_in_contention(hits: Iterable[Scored], margin: float = SIMILAR_MARGIN) 
     if not best:
         return []
     top = max(best.values())
-    return sorted((d for d, score in best.items() if score >= top - margin), key=lambda d: -best[d])
+    return sorted((d for d, score in best.items() if score >= top * share), key=lambda d: -best[d])
 
 
 def preferred(hits: Sequence[_Hit], useful: Callable[[_Hit], bool]) -> list[_Hit]:

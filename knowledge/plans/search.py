@@ -1,201 +1,27 @@
-"""In-memory search over the knowledge base.
+"""The in-memory catalog of the knowledge base.
 
-The knowledge base is small (hundreds of facts), so each process loads it once into frozen
-records and answers queries from memory. Text is compared folded (no case, no diacritics) with
-abbreviations expanded, so "ai chủ trì kiểm soát TTHC" and "ai chu tri kiem soat thu tuc hanh
-chinh" meet the same task; misspelt syllables are matched to the nearest known one.
-
-Ranking: the share of the query's informative syllables a fact contains (weighted by rarity),
-plus the shares of the query's syllable pairs and triples it contains, since Vietnamese words
-are mostly two syllables and pairs say "kiểm tra" rather than "kiểm ... tra"; triples favour
-the fact that says the query's phrase ("tuyên truyền cải cách hành chính") over a long one
-holding its words scattered.
+The knowledge base is small (hundreds of facts per plan), so each process loads it once into
+frozen records and answers queries from memory, through the topic indexes of retrieval.py: a
+task is indexed with its text and product as its own words and its heading as context; a target
+with its topic heading; a deadline with its recipient.
 """
 
 from __future__ import annotations
 
-import heapq
-import math
-import re
 import threading
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
-from itertools import pairwise
 from typing import TypeVar
 
-from rapidfuzz import fuzz, process
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import selectinload
 
 from knowledge.plans.models import Document, ReportingDeadline, Responsibility, Target, Task, Unit
+from knowledge.plans.retrieval import Hit, TopicIndex
 from knowledge.plans.units import CanonicalUnit, UnitRegistry
 from knowledge.shared.db import get_engine, session_scope
-from knowledge.shared.text import expand_abbreviations, fold_vi
-
-# Question scaffolding, folded: says what is asked, not which fact.
-_QUESTION_PHRASES = re.compile(
-    r"\b(?:ai|don vi nao|co quan nao|phong nao|la gi|nhu the nao|bao gio|khi nao|chu tri|"
-    r"phoi hop|phu trach|lam gi|cho (?:toi|minh|em) (?:biet|hoi)|xin hoi|(?:hay )?cho biet)\b"
-)
-_STOP_TOKENS = frozenset(
-    {"gi", "nao", "la", "cua", "ve", "voi", "o", "nhi", "a", "va", "cac", "nhung"}
-)
-_MIN_FUZZY_TOKEN = 4
-_TOKEN_CUTOFF = 80
-MIN_SCORE = 35.0
-# Extra hits fetched so that re-ranking ties cannot drop a better-informed one.
-_TIE_MARGIN = 10
-
-
-def query_tokens(query: str) -> list[str]:
-    """Informative folded syllables of a user's query, abbreviations expanded."""
-    expanded = expand_abbreviations(query)
-    stripped = _QUESTION_PHRASES.sub(" ", expanded).split()
-    informative = [t for t in stripped if t not in _STOP_TOKENS]
-    return informative or expanded.split()
-
-
-def _bigrams(tokens: Sequence[str]) -> set[tuple[str, ...]]:
-    return set(pairwise(tokens))
-
-
-def _trigrams(tokens: Sequence[str]) -> set[tuple[str, ...]]:
-    return set(zip(tokens, tokens[1:], tokens[2:], strict=False))
-
-
-_Key = TypeVar("_Key", str, tuple[str, ...])
-# Weight of a word met only in an entry's context rather than its own text.
-_CONTEXT_WEIGHT = 0.5
-
-
-class TextIndex:
-    """Ranked lookup of entries by syllable and syllable-pair overlap.
-
-    Each entry is (text, context): words met only in the context (a task's heading, say)
-    count half, so "cải cách thể chế" ranks the task that says it above the tasks merely
-    filed under that heading.
-    """
-
-    def __init__(self, entries: Iterable[tuple[str, str]]) -> None:
-        # Postings map a syllable (or pair) to the entries holding it; a query adds up only
-        # the postings of its own syllables and pairs.
-        postings: dict[str, _Postings] = defaultdict(_Postings)
-        pair_postings: dict[tuple[str, ...], _Postings] = defaultdict(_Postings)
-        triple_postings: dict[tuple[str, ...], _Postings] = defaultdict(_Postings)
-        self._lengths: list[int] = []
-        for position, (text, context) in enumerate(entries):
-            own = expand_abbreviations(text).split()
-            around = expand_abbreviations(context).split()
-            _post(postings, position, set(own), set(around))
-            _post(pair_postings, position, _bigrams(own), _bigrams(around))
-            _post(triple_postings, position, _trigrams(own), _trigrams(around))
-            self._lengths.append(len(own))
-        self._postings = dict(postings)
-        self._pair_postings = dict(pair_postings)
-        self._triple_postings = dict(triple_postings)
-        total = max(len(self._lengths), 1)
-        self._idf = {t: math.log(1 + total / p.count) for t, p in self._postings.items()}
-        self._vocabulary = sorted(self._postings)
-        self._nearest = lru_cache(maxsize=4096)(self._nearest_token)
-
-    def __len__(self) -> int:
-        return len(self._lengths)
-
-    def _nearest_token(self, token: str) -> str | None:
-        if token in self._postings:
-            return token
-        if len(token) < _MIN_FUZZY_TOKEN:
-            return None
-        match = process.extractOne(
-            token, self._vocabulary, scorer=fuzz.ratio, score_cutoff=_TOKEN_CUTOFF
-        )
-        return match[0] if match else None
-
-    def search(
-        self,
-        query: str,
-        *,
-        allowed: Callable[[int], bool] | None = None,
-        limit: int = 10,
-        min_score: float = MIN_SCORE,
-    ) -> list[tuple[int, float]]:
-        """(position, score 0-100) of the best entries for ``query``, best first.
-
-        The score is 50% the rarity-weighted share of the query's syllables an entry holds,
-        30% the share of its syllable pairs and 20% the share of its syllable triples (a
-        shorter query counts its pairs, or syllables, again instead).
-        """
-        tokens = [t for t in (self._nearest(t) for t in query_tokens(query)) if t]
-        if not tokens:
-            return []
-        unique = set(tokens)
-        total = sum(self._idf[t] for t in unique)
-        covered = [0.0] * len(self._lengths)
-        for token in unique:
-            self._postings[token].add_to(covered, self._idf[token] / total)
-        paired = self._share(_bigrams(tokens), self._pair_postings, covered)
-        tripled = self._share(_trigrams(tokens), self._triple_postings, paired)
-        scores = [
-            100 * (0.5 * c + 0.3 * p + 0.2 * t)
-            for c, p, t in zip(covered, paired, tripled, strict=True)
-        ]
-        found = [
-            position
-            for position, score in enumerate(scores)
-            if score >= min_score and (allowed is None or allowed(position))
-        ]
-        # Between equal scores, the shorter text (the one that is mostly the query) wins.
-        best = heapq.nsmallest(
-            limit, found, key=lambda p: (-round(scores[p], 6), self._lengths[p], p)
-        )
-        return [(position, round(scores[position], 2)) for position in best]
-
-    def _share(
-        self,
-        grams: set[tuple[str, ...]],
-        postings: dict[tuple[str, ...], _Postings],
-        fallback: list[float],
-    ) -> list[float]:
-        """Per entry, the share of ``grams`` it holds; ``fallback`` when there are none."""
-        if not grams:
-            return fallback
-        shares = [0.0] * len(self._lengths)
-        for gram in grams:
-            if gram in postings:
-                postings[gram].add_to(shares, 1 / len(grams))
-        return shares
-
-
-@dataclass
-class _Postings:
-    """Entries holding a syllable (or pair) in their own text, and only in their context."""
-
-    own: list[int] = field(default_factory=list)
-    context: list[int] = field(default_factory=list)
-
-    @property
-    def count(self) -> int:
-        return len(self.own) + len(self.context)
-
-    def add_to(self, scores: list[float], share: float) -> None:
-        for position in self.own:
-            scores[position] += share
-        half = share * _CONTEXT_WEIGHT
-        for position in self.context:
-            scores[position] += half
-
-
-def _post(
-    postings: dict[_Key, _Postings], position: int, own: set[_Key], context: set[_Key]
-) -> None:
-    for key in own:
-        postings[key].own.append(position)
-    for key in context - own:
-        postings[key].context.append(position)
-
+from knowledge.shared.text import fold_vi
 
 # --- the in-memory catalog ---------------------------------------------------------------------
 
@@ -324,13 +150,17 @@ class Catalog:
         self.registry = registry
         self.units = {u.id: u for u in units}
         self.tasks = tuple(tasks)
-        self._tasks_by_id = {t.id: t for t in self.tasks}
         self.targets = tuple(targets)
         self.deadlines = tuple(deadlines)
         self.responsibilities = tuple(responsibilities)
-        self._task_index = TextIndex((t.text, f"{t.group} {t.product}") for t in self.tasks)
-        self._target_index = TextIndex((t.text, t.topic) for t in self.targets)
-        self._deadline_index = TextIndex(
+        # A unit's duty ("Sở Nội vụ: chủ trì ...") answers "who does X" as a task does.
+        self._searchable = self.tasks + _duties_as_tasks(self.responsibilities, self.tasks)
+        self._tasks_by_id = {t.id: t for t in self._searchable}
+        self._task_index = TopicIndex(
+            (f"{t.text} {t.product}", t.group) for t in self._searchable
+        )
+        self._target_index = TopicIndex((t.text, t.topic) for t in self.targets)
+        self._deadline_index = TopicIndex(
             (f"{d.title} {d.text}", d.recipient) for d in self.deadlines
         )
 
@@ -339,39 +169,71 @@ class Catalog:
 
     def search_tasks(
         self, query: str, filters: TaskFilter | None = None, limit: int = 10
-    ) -> list[tuple[TaskRecord, float]]:
+    ) -> list[tuple[TaskRecord, Hit]]:
         accepts = (filters or TaskFilter()).accepts
+        found = self._searchable
         hits = self._task_index.search(
-            query, allowed=lambda i: accepts(self.tasks[i]), limit=limit + _TIE_MARGIN
+            query, allowed=lambda i: accepts(found[i]), limit=limit + _TIE_MARGIN
         )
         # Between equal scores, a task that says who leads it answers more.
-        ranked = sorted(hits, key=lambda hit: (-hit[1], not self.tasks[hit[0]].lead))
-        return [(self.tasks[i], score) for i, score in ranked[:limit]]
+        ranked = sorted(hits, key=lambda hit: (-hit.score, not found[hit.position].lead))
+        return [(found[hit.position], hit) for hit in ranked[:limit]]
 
     def search_targets(
         self, query: str, *, document: str | None = None, limit: int = 10
-    ) -> list[tuple[TargetRecord, float]]:
+    ) -> list[tuple[TargetRecord, Hit]]:
         return _search_in(self._target_index, self.targets, query, document, limit)
 
     def search_deadlines(
         self, query: str, *, document: str | None = None, limit: int = 10
-    ) -> list[tuple[DeadlineRecord, float]]:
+    ) -> list[tuple[DeadlineRecord, Hit]]:
         return _search_in(self._deadline_index, self.deadlines, query, document, limit)
 
 
+def _duties_as_tasks(
+    duties: Sequence[ResponsibilityRecord], tasks: Sequence[TaskRecord]
+) -> tuple[TaskRecord, ...]:
+    """The duties no task already states, as tasks led (or supported) by their unit."""
+    stated = {(t.document.slug, fold_vi(t.text)) for t in tasks}
+    return tuple(
+        TaskRecord(
+            id=d.id,
+            document=d.document,
+            ref="",
+            group=d.unit_text,
+            text=d.text,
+            product="",
+            lead=() if d.role == "support" else (d.unit,),
+            support=(d.unit,) if d.role == "support" else (),
+            lead_text="" if d.role == "support" else d.unit_text,
+            support_text=d.unit_text if d.role == "support" else "",
+            due_text="",
+            due_kind="",
+            due_start=None,
+            due_end=None,
+            section=d.section,
+            line=d.line,
+        )
+        for d in duties
+        if (d.document.slug, fold_vi(d.text)) not in stated
+    )
+
+
 _Fact = TypeVar("_Fact", TargetRecord, DeadlineRecord)
+# Extra hits fetched so that re-ranking ties cannot drop a better-informed one.
+_TIE_MARGIN = 10
 
 
 def _search_in(
-    index: TextIndex, facts: Sequence[_Fact], query: str, document: str | None, limit: int
-) -> list[tuple[_Fact, float]]:
+    index: TopicIndex, facts: Sequence[_Fact], query: str, document: str | None, limit: int
+) -> list[tuple[_Fact, Hit]]:
     """Best ``facts`` for ``query``, from one document when ``document`` is given."""
     hits = index.search(
         query,
         allowed=None if document is None else lambda i: facts[i].document.slug == document,
         limit=limit,
     )
-    return [(facts[i], score) for i, score in hits]
+    return [(facts[hit.position], hit) for hit in hits]
 
 
 _CATALOGS: dict[str, Catalog] = {}

@@ -12,6 +12,7 @@ from functools import lru_cache
 from sqlalchemy import Engine
 
 from knowledge.plans.manifest import locality_parts
+from knowledge.plans.retrieval import Hit
 from knowledge.plans.search import (
     Catalog,
     DocumentInfo,
@@ -22,6 +23,7 @@ from knowledge.plans.search import (
     UnitRef,
     catalog,
 )
+from knowledge.plans.units import unit_key
 from knowledge.shared.text import expand_abbreviations, fold_vi
 
 _PERCENT = re.compile(r"(?:[≥≤]\s*)?\d+(?:[.,]\d+)?\s*%")
@@ -47,7 +49,8 @@ class TaskMatch:
     product: str
     section: str  # where in the plan: "Mục IV.2.b", "Phụ lục, mục 6.b"
     source: str  # "Kế hoạch số … ngày …, UBND …, Mục …"
-    score: float
+    score: float  # BM25 of the match; 0 when not found by a search
+    coverage: float = 0.0  # share of the query's words the task holds (retrieval.Hit)
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,7 @@ class TargetMatch:
     section: str
     source: str
     score: float
+    coverage: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -146,7 +150,7 @@ def find_tasks(
         if named and rest:
             query, localities = rest, frozenset(fold_vi(n) for n in named)
     filters = TaskFilter(localities, document, year, unit_ids, role)
-    return [_task_match(task, score) for task, score in kb.search_tasks(query, filters, limit)]
+    return [_task_match(task, hit) for task, hit in kb.search_tasks(query, filters, limit)]
 
 
 # Words naming the kind of a locality, folded: "thành phố Hưng Yên", "tỉnh Hưng Yên", "xã ...".
@@ -223,7 +227,7 @@ def find_targets(
 ) -> list[TargetMatch]:
     """Targets best matching ``topic``, best first."""
     found = catalog(engine).search_targets(topic, document=document, limit=limit)
-    return [_target_match(target, score) for target, score in found]
+    return [_target_match(target, hit) for target, hit in found]
 
 
 def targets_of(document: str, engine: Engine | None = None) -> list[TargetMatch]:
@@ -235,6 +239,39 @@ def task_by_id(task_id: str, engine: Engine | None = None) -> TaskMatch | None:
     """The task ``task_id`` (as a TaskMatch gave it), None when the base no longer has it."""
     task = catalog(engine).task(task_id)
     return None if task is None else _task_match(task)
+
+
+def unit_named_in(text: str, engine: Engine | None = None) -> str | None:
+    """The longest unit name (any spelling the base knows) written in ``text``, as written in
+    the registry; None when the text names none. For questions whose unit the NLU missed."""
+    said = f" {unit_key(text)} "
+    found = [
+        (len(key), name)
+        for key, name in _unit_keys(catalog(engine))
+        if len(key.split()) > 1 and f" {key} " in said
+    ]
+    return max(found)[1] if found else None
+
+
+@lru_cache(maxsize=4)
+def _unit_keys(kb: Catalog) -> tuple[tuple[str, str], ...]:
+    return tuple(
+        (unit_key(alias), alias)
+        for unit in kb.registry.units
+        if not unit.collective
+        for alias in unit.aliases
+    )
+
+
+def unit_names(engine: Engine | None = None) -> frozenset[str]:
+    """Every spelling of every unit the base knows, folded: place names inside them
+    ("phường Lam Sơn") are no foreign place."""
+    return _unit_names(catalog(engine))
+
+
+@lru_cache(maxsize=4)
+def _unit_names(kb: Catalog) -> frozenset[str]:
+    return frozenset(fold_vi(alias) for unit in kb.registry.units for alias in unit.aliases)
 
 
 def list_plans(engine: Engine | None = None) -> list[PlanInfo]:
@@ -290,7 +327,7 @@ def _has(units: tuple[UnitRef, ...], unit: UnitRef) -> bool:
     return any(u.id == unit.id for u in units)
 
 
-def _task_match(task: TaskRecord, score: float = 0.0) -> TaskMatch:
+def _task_match(task: TaskRecord, hit: Hit | None = None) -> TaskMatch:
     return TaskMatch(
         task_id=task.id,
         document=task.document.slug,
@@ -306,11 +343,12 @@ def _task_match(task: TaskRecord, score: float = 0.0) -> TaskMatch:
         product=task.product,
         section=task.section,
         source=cite(task.document, task.section),
-        score=score,
+        score=hit.score if hit else 0.0,
+        coverage=hit.coverage if hit else 0.0,
     )
 
 
-def _target_match(target: TargetRecord, score: float = 0.0) -> TargetMatch:
+def _target_match(target: TargetRecord, hit: Hit | None = None) -> TargetMatch:
     return TargetMatch(
         document=target.document.slug,
         text=target.text,
@@ -318,7 +356,8 @@ def _target_match(target: TargetRecord, score: float = 0.0) -> TargetMatch:
         figures=tuple(_PERCENT.findall(target.text)),
         section=target.section,
         source=cite(target.document, target.section),
-        score=score,
+        score=hit.score if hit else 0.0,
+        coverage=hit.coverage if hit else 0.0,
     )
 
 

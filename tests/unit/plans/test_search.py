@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import Engine
 
 from knowledge.plans.build import build
-from knowledge.plans.search import Catalog, TaskFilter, TextIndex, catalog, query_tokens
+from knowledge.plans.retrieval import TopicIndex, syllables
+from knowledge.plans.search import Catalog, TaskFilter, catalog
 from knowledge.plans.units import resolve
 from knowledge.shared.text import expand_abbreviations
 
@@ -20,14 +21,15 @@ def _top(kb: Catalog, query: str, **filters) -> str:
     return hits[0][0].id
 
 
-def test_query_tokens_drop_question_words_and_expand_abbreviations() -> None:
-    assert query_tokens("Ai chủ trì kiểm soát TTHC ở phường?") == [
-        "kiem", "soat", "thu", "tuc", "hanh", "chinh", "phuong",
+def test_syllables_drop_particles_and_expand_abbreviations() -> None:
+    assert syllables("Ai chủ trì kiểm soát TTHC ở phường?") == [
+        "chu", "tri", "kiem", "soat", "thu", "tuc", "hanh", "chinh", "phuong",
     ]  # fmt: skip
 
 
-def test_a_query_of_only_question_words_is_kept() -> None:
-    assert query_tokens("ai chủ trì") == ["ai", "chu", "tri"]
+def test_synonyms_of_the_field_are_read_alike() -> None:
+    assert syllables("điện tử hóa hồ sơ") == syllables("số hóa hồ sơ")
+    assert syllables("chính quyền điện tử") == syllables("chính quyền số")
 
 
 @pytest.mark.parametrize(
@@ -54,7 +56,7 @@ def test_abbreviations_meet_their_expansion(kb: Catalog) -> None:
 
 
 def test_shared_chat_abbreviations_are_spelt_out() -> None:
-    assert query_tokens("tra kq theo sđt") == ["tra", "ket", "qua", "theo", "so", "dien", "thoai"]
+    assert syllables("tra kq theo sđt") == ["tra", "ket", "qua", "theo", "so", "dien", "thoai"]
 
 
 def test_tk_stays_thong_ke_in_unit_names() -> None:
@@ -109,14 +111,9 @@ def test_a_task_saying_the_phrase_outranks_one_holding_its_words_scattered(kb: C
     assert [u.name for u in hits[0][0].lead] == ["Phòng Văn hóa và Thông tin thành phố"]
 
 
-def test_between_equal_scores_a_task_naming_its_lead_comes_first(kb: Catalog) -> None:
-    hits = kb.search_tasks("ai chủ trì cải cách thể chế", limit=2)
-    assert hits[0][1] == hits[1][1]
-    assert hits[0][0].lead and not hits[1][0].lead
-
-
-def test_unrelated_query_finds_nothing(kb: Catalog) -> None:
-    assert kb.search_tasks("bóng đá ngoại hạng anh") == []
+def test_unrelated_query_covers_nothing(kb: Catalog) -> None:
+    # Scattered syllables may meet ("ngoại" in another row): none covers the question.
+    assert all(hit.coverage < 0.35 for _, hit in kb.search_tasks("bóng đá ngoại hạng anh"))
 
 
 def test_targets_and_deadlines_are_searchable(kb: Catalog) -> None:
@@ -126,12 +123,17 @@ def test_targets_and_deadlines_are_searchable(kb: Catalog) -> None:
     assert deadline[0][0].title == "Báo cáo CCHC quý III năm 2024"
 
 
-def test_text_index_ranks_context_words_at_half_weight() -> None:
-    index = TextIndex([("kiểm tra công vụ", ""), ("lập kế hoạch", "kiểm tra công vụ")])
-    (first, top), (second, lower) = index.search("kiểm tra công vụ")
-    assert (first, second) == (0, 1)
-    assert top == 100.0
-    assert lower == 50.0
+def test_context_words_count_half_of_the_rows_own_words() -> None:
+    index = TopicIndex([("kiểm tra công vụ", ""), ("lập kế hoạch", "kiểm tra công vụ")])
+    first, second = index.search("kiểm tra công vụ")
+    assert (first.position, second.position) == (0, 1)
+    assert first.score > second.score
+    assert (first.coverage, second.coverage) == (1.0, 0.5)
+
+
+def test_a_typo_is_read_as_the_syllable_it_misspells() -> None:
+    index = TopicIndex([("tuyên truyền cải cách hành chính", "")])
+    assert index.query_syllables("tuyen truyeen") == ["tuyen", "truyen"]
 
 
 def test_catalog_is_loaded_once_and_reloaded_after_a_build(kb_engine: Engine, kb) -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from actions.plans.questions import (
+from knowledge.plans.manifest import load_manifests
+from knowledge.plans.question import (
     LEAD,
     PLAN_INFO,
     PLAN_TARGET,
@@ -28,7 +29,6 @@ from actions.plans.questions import (
     unit_phrase,
     year_of,
 )
-from knowledge.plans.manifest import load_manifests
 from knowledge.plans.service import PlanInfo
 
 PLANS = [
@@ -136,7 +136,7 @@ def test_follow_ups_name_no_task(text: str) -> None:
 
 def test_a_task_question_names_its_task() -> None:
     words = content_words("ai chủ trì kiểm tra công vụ", LOCALITIES)
-    assert words == ["kiem", "tra", "cong"]
+    assert words == ["kiem", "tra", "cong", "vu"]
     assert _ask(TASK_DUE, "Tập huấn công tác CCHC hạn khi nào?").asks_anew
 
 

@@ -1,4 +1,7 @@
-"""A plan question read from the user's own words.
+"""A plan question read from the user's own words: what is asked (lead, support, due date,
+product; several at once), the filters (locality, plan, year, unit, role, period), places the
+base does not hold, and the topic (the words left once scaffolding, filters and places are
+taken away: they are never topic evidence).
 
 NLU entities are hints: extraction is shallow and people type without diacritics, so every
 value is also looked for in the text, folded. All functions here are pure.
@@ -11,6 +14,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from knowledge.plans.places import foreign_places
 from knowledge.plans.service import PlanInfo, locality_hint
 from knowledge.shared.periods import parse_period
 from knowledge.shared.text import expand_abbreviations, fold_vi, normalize_vi
@@ -31,6 +35,44 @@ QUESTION_KINDS = (
 )
 
 LEAD, SUPPORT = "lead", "support"
+# What a task question asks for; a question may ask several ("ai chủ trì và hạn khi nào?").
+ASK_LEAD, ASK_SUPPORT, ASK_DUE, ASK_PRODUCT = "lead", "support", "due", "product"
+_ASK_CUES = (
+    (
+        ASK_LEAD,
+        re.compile(
+            r"\b(?:chu tri|dau moi|phu trach|chiu trach nhiem|giao cho|ai lo|ai lam|"
+            r"(?:don vi|co quan|phong|ben|so|bo phan|ai) (?:nao )?(?:thuc hien|lam|lo|dam nhan)|"
+            r"(?:do|la) (?:ai|don vi nao|co quan nao|phong nao|ben nao|so nao))\b"
+        ),
+    ),
+    (ASK_SUPPORT, re.compile(r"\b(?:phoi hop|ho tro|tham gia|cung lam)\b")),
+    (
+        ASK_DUE,
+        re.compile(
+            r"\b(?:han|thoi han|han chot|khi nao|bao gio|luc nao|thoi gian|tien do|xong|"
+            r"deadline|ngay nao|thang nao|quy nao|nam nao|truoc ngay)\b"
+        ),
+    ),
+    (
+        ASK_PRODUCT,
+        re.compile(
+            r"\b(?:san pham|dau ra|hinh thuc(?: van ban)?|"
+            r"ket qua (?:cuoi cung|la gi|gi|can dat|can co|phai|dau ra)|nop (?:gi|cai gi))\b"
+        ),
+    ),
+)
+# Who-questions that name no role ("ai thực hiện ...", "đơn vị nào ...") ask for the lead.
+_WHO = re.compile(r"\b(?:ai|don vi nao|co quan nao|phong nao|ben nao|so nao|bo phan nao)\b")
+_DEFAULT_ASKS = {
+    TASK_RESPONSIBLE: frozenset({ASK_LEAD, ASK_SUPPORT, ASK_DUE}),
+    TASK_DUE: frozenset({ASK_DUE, ASK_LEAD}),
+}
+# Plan scaffolding, folded: the plan's name and kind say which plan, not which task.
+_PLAN_WORDS = re.compile(
+    r"\b(?:theo |trong |cua |tai )?(?:ban )?ke hoach(?: (?:cai cach hanh chinh|papi|so \d+))?"
+    r"(?: nha nuoc)?\b|\bnhiem vu\b|\bcong viec\b|\bchi so papi\b|\bpapi\b|\bnam nay\b"
+)
 _ROLE_WORDS = (
     (LEAD, re.compile(r"\b(?:chu tri|dau moi|chiu trach nhiem chinh)\b")),
     (SUPPORT, re.compile(r"\b(?:phoi hop|ho tro)\b")),
@@ -52,16 +94,23 @@ _PERIOD_WORDS = re.compile(
     r"|\b(?:3|6|9|12|ba|sau|chin) thang(?: (?:dau|cuoi) nam)?\b"
     r"|\b(?:ca|nua|hang) nam\b|\bquy nay\b"
 )
-# Folded words that ask rather than name a task: "còn ai phối hợp?", "hạn khi nào?",
-# "vậy đơn vị phối hợp là những ai". A message made only of these refers to the last answer.
-_ASKING = """
-ai con nua the vay thi sao don vi nao co quan phoi hop chu tri la nhung cac em oi a da cho
-hoi nhiem vu nay do han khi bao gio thoi gian hoan thanh chot deadline ngay may phai xong
-lam luc tien ho tro tham gia phu trach dau moi chiu chinh thuc hien gi ben voi va duoc
-khong ha nhi nhe cua ve o tai trong viec minh toi anh chi biet xin giup ok roi luon nhu ra
-sap toi nam
-"""
-_ASKING_WORDS = frozenset(_ASKING.split())
+# Folded phrases that ask rather than name a task: "còn ai phối hợp?", "hạn khi nào?", "vậy
+# đơn vị phối hợp là những ai". A message made only of these refers to the last answer.
+# Phrases, not syllables: folding merges "chính" (hành chính) with "chịu ... chính", "hồ" (hồ
+# sơ) with "hỗ trợ", "cửa" (một cửa) with "của", so a lone syllable is removed only when it
+# cannot be part of a topic's words.
+_ASKING = re.compile(
+    r"\b(?:(?:don vi|co quan|phong|ben|bo phan) (?:chu tri|phoi hop)|chu tri|phoi hop|ho tro|tham gia|phu trach|dau moi|dam nhan|dam nhiem|"
+    r"chiu trach nhiem(?: chinh)?|trach nhiem|thuc hien|giao cho|duoc giao|"
+    r"(?:don vi|co quan|phong|ben|so|bo phan|cap|nguoi) (?:nao|gi)|"
+    r"nhiem vu(?: nay| do)?|cong viec(?: nay)?|viec nay|viec do|"
+    r"thoi gian|thoi han|han chot|hoan thanh|hoan tat|bao gio|khi nao|luc nao|"
+    r"(?:ngay|thang|quy|nam|ky|tuan|han) (?:nao|may|bao nhieu)|truoc ngay|"
+    r"la gi|lam gi|lam theo|nhu the nao|the nao|ra sao|thi sao|the con|con ai|ai nua|"
+    r"sap toi|deadline|cho (?:em|toi|minh|chau) (?:hoi|biet)|xin hoi|cho hoi|cho biet|"
+    r"anh chi|biet|giup|ok|nhe|nhi|a|oi|da|vay|thi|sao|con|nua|ai|nao|gi|la|nhung|cac|"
+    r"em|toi|duoc|khong|phai|xong|han|chot|may|ra|luon|voi|va|o|lam|vang|ha|ah|dau|the)\b"
+)
 # What a target question says around its topic: "tỷ lệ … phải đạt bao nhiêu", "chỉ tiêu …".
 _TARGET_ASKING = re.compile(
     r"\b(?:(?:phai|can|se|duoc) )?dat"
@@ -99,6 +148,8 @@ class PlanQuestion:
     period: str | None = None  # Q1..Q4, H1, H2, 9M, Y or "this quarter"
     document: str | None = None  # slug, when the user chose or numbered one plan
     asks_anew: bool = True  # False when nothing but question words is left ("hạn khi nào?")
+    asks: frozenset[str] = frozenset()  # ASK_LEAD, ASK_SUPPORT, ASK_DUE, ASK_PRODUCT said
+    foreign: tuple[str, ...] = ()  # places named that no plan in the base covers (folded)
 
     @property
     def names_something(self) -> bool:
@@ -130,8 +181,10 @@ def read_question(
     text: str,
     entities: Sequence[Entity],
     plans: Sequence[PlanInfo],
+    unit_names: Collection[str] = (),
 ) -> PlanQuestion:
-    """Everything ``text`` (with its NLU ``entities``) says about the plans."""
+    """Everything ``text`` (with its NLU ``entities``) says about the plans; ``unit_names``
+    (folded) are the units the base knows, whose place names are no foreign place."""
     values = _values(entities)
     named = named_documents(text, plans)
     known = {p.locality for p in plans}
@@ -145,7 +198,40 @@ def read_question(
         period=period_of(text, [e for e in entities if e.name == "period"]),
         document=named[0] if len(named) == 1 else None,
         asks_anew=bool(content_words(text, known, entities)),
+        asks=asks_of(text),
+        foreign=tuple(foreign_places(text, known, unit_names)),
     )
+
+
+def asks_of(text: str) -> frozenset[str]:
+    """What the question asks for, as it says it; empty when it only names a topic."""
+    folded = expand_abbreviations(text)
+    asks = {ask for ask, cue in _ASK_CUES if cue.search(folded)}
+    if not asks and _WHO.search(folded):
+        asks.add(ASK_LEAD)
+    return frozenset(asks)
+
+
+def wanted(q: PlanQuestion) -> frozenset[str]:
+    """What an answer about a task must say: what the question asks, else what its kind asks
+    by default (lead and support; due date and lead)."""
+    if q.asks:
+        return q.asks
+    if q.role == LEAD:
+        return frozenset({ASK_LEAD})
+    if q.role == SUPPORT:
+        return frozenset({ASK_SUPPORT})
+    return _DEFAULT_ASKS.get(q.kind, frozenset({ASK_LEAD, ASK_SUPPORT, ASK_DUE}))
+
+
+def topic_of(q: PlanQuestion, known_localities: Collection[str]) -> str:
+    """The words that say which task is meant: the question without its scaffolding (question
+    words, the plan's name), filters (localities, years, periods, the unit extracted) and
+    places; "" when nothing is left."""
+    rest = _PLAN_WORDS.sub(" ", expand_abbreviations(q.text))
+    words = content_words(rest, known_localities)
+    foreign = set(" ".join(q.foreign).split())
+    return " ".join(w for w in words if w not in foreign)
 
 
 def refine(last: PlanQuestion, new: PlanQuestion) -> PlanQuestion:
@@ -160,6 +246,8 @@ def refine(last: PlanQuestion, new: PlanQuestion) -> PlanQuestion:
         role=new.role or last.role,
         document=new.document,
         asks_anew=True,
+        asks=new.asks or last.asks,
+        foreign=new.foreign,
     )
 
 
@@ -259,7 +347,7 @@ def content_words(
             rest = re.sub(rf"\b{re.escape(said)}\b", " ", rest)
     rest = _PERIOD_WORDS.sub(" ", rest)
     rest = _YEAR.sub(" ", rest)
-    return [word for word in rest.split() if word not in _ASKING_WORDS]
+    return _ASKING.sub(" ", rest).split()
 
 
 def target_topic(text: str, known_localities: Collection[str]) -> str:
