@@ -19,6 +19,7 @@ from actions.forms import latest_intent, latest_text
 from knowledge.faq import TOPIC_BY_INTENT, FaqEntry, FaqIndex, RelatedFact, render
 from knowledge.plans.service import NotFoundError, PlanInfo, plan_info
 from knowledge.shared.db import get_engine
+from knowledge.shared.wording import say
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +39,7 @@ def pick_entry(index: FaqIndex, intent: str | None, text: str) -> FaqEntry | Non
 
 
 def related_lines(fact: RelatedFact, plan: PlanInfo) -> list[str]:
-    return [f"Kế hoạch ghi: “{fact.quote}”", source_line(plan, [fact.section])]
+    return [say("citations.plan_says", quote=fact.quote), source_line(plan, [fact.section])]
 
 
 class ActionAnswerFaq(Action):
