@@ -23,6 +23,7 @@ from knowledge.plans.search import (
     catalog,
 )
 from knowledge.shared.text import expand_abbreviations, fold_vi
+from knowledge.shared.wording import say
 
 _PERCENT = re.compile(r"(?:[≥≤]\s*)?\d+(?:[.,]\d+)?\s*%")
 
@@ -245,7 +246,7 @@ def plan_info(slug: str, engine: Engine | None = None) -> PlanInfo:
     for plan in _plans_of(catalog(engine)):
         if plan.slug == slug:
             return plan
-    raise NotFoundError(f"Không tìm thấy kế hoạch “{slug}” trong cơ sở tri thức.")
+    raise NotFoundError(say("lookups.plan_not_found", plan=slug))
 
 
 def _newest_first(document: DocumentInfo) -> tuple[int, str]:
@@ -281,8 +282,9 @@ def _units_named(name: str, locality: str | None, engine: Engine | None) -> list
     kb = catalog(engine)
     found = [kb.units[u.id] for u in kb.registry.find(name, locality)]
     if not found:
-        where = f" ở {locality}" if locality else ""
-        raise NotFoundError(f"Không tìm thấy đơn vị “{name}”{where} trong các kế hoạch.")
+        if locality:
+            raise NotFoundError(say("lookups.unit_not_found_in", unit=name, locality=locality))
+        raise NotFoundError(say("lookups.unit_not_found", unit=name))
     return found
 
 
