@@ -113,11 +113,11 @@ def cite(document: DocumentInfo, section: str = "") -> str:
     if document.number is None:
         name = document.title  # the source leaves the number blank: name the plan instead
     elif document.kind == "QĐ":
-        name = f"Kế hoạch ban hành kèm theo Quyết định số {document.number}"
+        name = say("citations.plan_of_decision", number=document.number)
     else:
-        name = f"Kế hoạch số {document.number}"
+        name = say("citations.plan_numbered", number=document.number)
     if document.issued is not None:
-        name += f" ngày {document.issued:%d/%m/%Y}"
+        name = say("citations.plan_issued", plan=name, issued=f"{document.issued:%d/%m/%Y}")
     parts = [name, document.issuer, section]
     citation = ", ".join(part for part in parts if part)
     return f"{citation} ({document.note})" if document.note else citation
