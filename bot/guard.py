@@ -36,10 +36,10 @@ CHANNEL_COMMANDS = frozenset({"/cancel"})
 # (and invisible format characters such as zero-width spaces or bidi overrides) does not.
 KEPT_CONTROLS = frozenset("\n\t")
 
-# The notes, worded in wording/guard.yml (placeholders unfilled). BUSY_NOTE is said by the Rasa
-# server (bot/rasa_server.py) when an action fails.
-BUSY_NOTE = text("guard.busy")
-EMPTY_NOTE = text("guard.empty")
+# The notes, worded in wording/guard.yml; the last two with their placeholders unfilled.
+# BUSY_NOTE is said by the Rasa server (bot/rasa_server.py) when an action fails.
+BUSY_NOTE = say("guard.busy")
+EMPTY_NOTE = say("guard.empty")
 TOO_LONG_NOTE = text("guard.too_long")
 TOO_FAST_NOTE = text("guard.too_fast")
 
