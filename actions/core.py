@@ -10,24 +10,25 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import dossiers, feedback
 from actions.forms import REQUESTED_SLOT, Cancellation
+from knowledge.shared.wording import say
 
-# (button title, text sent back when pressed). Plain text payloads go through NLU like typed text.
-MENU: tuple[tuple[str, str], ...] = (
-    ("Tra cứu hồ sơ", "Tôi muốn tra cứu tình trạng hồ sơ"),
-    ("Nộp phí trực tuyến", "Nộp phí, lệ phí trực tuyến như thế nào?"),
-    ("Bưu chính công ích", "Nhận kết quả qua bưu chính công ích thế nào?"),
-    ("Gửi phản ánh, kiến nghị", "Tôi muốn gửi phản ánh, kiến nghị"),
-    ("Kế hoạch CCHC", "Ai chủ trì nhiệm vụ cải cách thủ tục hành chính?"),
-    ("Hạn báo cáo", "Hạn nộp báo cáo cải cách hành chính sắp tới là khi nào?"),
-)
 
-MENU_TEXT = (
-    "Dạ, em có thể hỗ trợ Anh/chị:\n"
-    "• Tra cứu tình trạng hồ sơ thủ tục hành chính theo mã hồ sơ;\n"
-    "• Hướng dẫn nộp phí trực tuyến và dịch vụ bưu chính công ích;\n"
-    "• Tiếp nhận phản ánh, kiến nghị và tra cứu kết quả xử lý;\n"
-    "• Trả lời về kế hoạch cải cách hành chính: đơn vị chủ trì, phối hợp, thời hạn, chỉ tiêu.\n"
-    "Anh/chị chọn một mục bên dưới hoặc nhắn câu hỏi ạ."
+def worded_button(name: str) -> tuple[str, str]:
+    """Button ``name`` of wording/core.yml: (title shown, text sent back when pressed)."""
+    return say(f"core.{name}"), say(f"core.{name}_sends")
+
+
+# Plain text payloads go through NLU like typed text.
+MENU: tuple[tuple[str, str], ...] = tuple(
+    worded_button(name)
+    for name in (
+        "menu_dossier",
+        "menu_payment",
+        "menu_postal",
+        "menu_feedback",
+        "menu_plans",
+        "menu_deadlines",
+    )
 )
 
 
@@ -42,14 +43,13 @@ class ActionCapabilities(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        dispatcher.utter_message(text=MENU_TEXT, buttons=menu_buttons())
+        dispatcher.utter_message(text=say("core.menu"), buttons=menu_buttons())
         return []
 
 
-CANCELLED = Cancellation(
-    "Dạ, em đã hủy thao tác đang làm. Anh/chị cần hỗ trợ gì khác cứ nhắn em ạ."
-)
-NOTHING_TO_CANCEL = "Dạ, hiện không có thao tác nào đang làm. Anh/chị cần hỗ trợ gì ạ?"
+# Responses in domain/core.yml; each form's own in its capability's domain file.
+CANCELLED = Cancellation("utter_cancelled")
+NOTHING_TO_CANCEL = "utter_nothing_to_cancel"
 # What cancelling each form says, in the words of its capability.
 CANCELLATIONS: dict[str, Cancellation] = {**dossiers.CANCELLATIONS, **feedback.CANCELLATIONS}
 
@@ -66,11 +66,11 @@ class ActionCancel(Action):
     ) -> list[dict[str, Any]]:
         form = (tracker.active_loop or {}).get("name")
         if not form:
-            dispatcher.utter_message(text=NOTHING_TO_CANCEL)
+            dispatcher.utter_message(response=NOTHING_TO_CANCEL)
             return []
         cancellation = CANCELLATIONS.get(form, CANCELLED)
         form_slots = domain.get("forms", {}).get(form, {}).get("required_slots", [])
-        dispatcher.utter_message(text=cancellation.message)
+        dispatcher.utter_message(response=cancellation.response)
         return [
             ActiveLoop(None),
             SlotSet(REQUESTED_SLOT, None),

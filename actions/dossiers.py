@@ -22,42 +22,19 @@ from knowledge.dossiers.codes import find_dossier_code, normalize_dossier_code
 from knowledge.dossiers.lookup import make_dossier_lookup
 from knowledge.dossiers.status import DossierLookup, DossierServiceUnavailable, DossierStatus
 from knowledge.shared.ratelimit import SlidingWindowLimiter
+from knowledge.shared.wording import say
 
 logger = logging.getLogger(__name__)
 
 MAX_CODE_ATTEMPTS = 3
-CODE_EXAMPLE = "H31.29-260115-0001"
 DEFAULT_LOOKUP_LIMIT = (10, 600.0)  # lookups per sender, window in seconds
 
-WRONG_SHAPE = (
-    "Dạ, mã Anh/chị gửi chưa đúng dạng mã hồ sơ. Mã hồ sơ gồm mã cơ quan, ngày tiếp nhận "
-    "(6 chữ số năm-tháng-ngày) và số thứ tự (4 chữ số), ví dụ: " + CODE_EXAMPLE + "."
-)
-TOO_MANY_WRONG = (
-    "Dạ, em vẫn chưa nhận được mã hồ sơ đúng dạng nên xin tạm dừng tra cứu ạ. Anh/chị xem lại "
-    "mã in trên giấy tiếp nhận hồ sơ / phiếu hẹn trả kết quả (ví dụ " + CODE_EXAMPLE + "), "
-    "hoặc liên hệ Bộ phận Một cửa nơi nộp hồ sơ để được hỗ trợ. Khi có mã, Anh/chị nhắn lại "
-    "cho em nhé."
-)
-NOT_FOUND = (
-    "Dạ, em không tìm thấy hồ sơ có mã {code}. Anh/chị vui lòng kiểm tra lại mã in trên giấy "
-    "tiếp nhận hồ sơ / phiếu hẹn trả kết quả, nhất là 6 chữ số ngày tiếp nhận và 4 chữ số thứ "
-    "tự. Nếu mã đúng mà vẫn không tìm thấy, Anh/chị liên hệ Bộ phận Một cửa nơi nộp hồ sơ hoặc "
-    "tra cứu trên Cổng Dịch vụ công của tỉnh để được kiểm tra ạ."
-)
-UNAVAILABLE = (
-    "Dạ, hệ thống tra cứu đang gián đoạn, em chưa tra được hồ sơ {code}. Anh/chị vui lòng thử "
-    "lại sau ít phút, hoặc liên hệ Bộ phận Một cửa nơi nộp hồ sơ ạ."
-)
-RATE_LIMITED = (
-    "Dạ, Anh/chị đã tra cứu nhiều hồ sơ trong thời gian ngắn. Để bảo vệ thông tin hồ sơ của "
-    "người dân, Anh/chị vui lòng thử lại sau khoảng {minutes} phút ạ."
-)
+# Replies are worded in wording/dossiers.yml; the fixed ones are responses in domain/dossiers.yml.
+WRONG_CODE = "utter_wrong_dossier_code"
+TOO_MANY_WRONG_CODES = "utter_too_many_wrong_dossier_codes"
 CANCELLATIONS = {
     "dossier_form": Cancellation(
-        "Dạ, em đã dừng tra cứu hồ sơ. Khi cần, Anh/chị gửi mã hồ sơ (in trên giấy tiếp nhận / "
-        "phiếu hẹn trả kết quả) để em tra cứu ạ.",
-        extra_slots=("dossier_code_attempts",),
+        "utter_dossier_form_cancelled", extra_slots=("dossier_code_attempts",)
     )
 }
 
@@ -81,30 +58,31 @@ def lookup_limit(env: Mapping[str, str]) -> tuple[int, float]:
 
 
 def yes_no(flag: bool) -> str:
-    return "có" if flag else "không"
+    return say("dossiers.yes_word") if flag else say("dossiers.no_word")
 
 
 def timeliness(status: DossierStatus) -> str:
     if status.finished_on is not None:
-        verdict = "trễ hạn" if status.overdue else "đúng hạn"
-        return f"Đã giải quyết xong ngày {vi_date(status.finished_on)}, {verdict}."
-    return "Hồ sơ đã quá hạn giải quyết." if status.overdue else "Hồ sơ chưa quá hạn."
+        finished_on = vi_date(status.finished_on)
+        if status.overdue:
+            return say("dossiers.finished_late", finished_on=finished_on)
+        return say("dossiers.finished_on_time", finished_on=finished_on)
+    return say("dossiers.overdue") if status.overdue else say("dossiers.not_overdue")
 
 
 def format_status(status: DossierStatus) -> str:
     """What a citizen holding the code is told; never the applicant's name or phone."""
-    return "\n".join(
-        [
-            f"Dạ, thông tin hồ sơ {status.code}:",
-            f"• Thủ tục: {status.procedure}",
-            f"• Đơn vị tiếp nhận: {status.receiving_unit}",
-            f"• Tình trạng: {status.status_label}",
-            f"• Ngày tiếp nhận: {vi_date(status.received_on)}; "
-            f"hẹn trả kết quả: {vi_date(status.due_on)}",
-            f"• {timeliness(status)}",
-            f"• Đã thanh toán phí, lệ phí trực tuyến: {yes_no(status.paid_online)}",
-            f"• Nhận kết quả qua bưu chính công ích: {yes_no(status.result_by_post)}",
-        ]
+    return say(
+        "dossiers.status",
+        code=status.code,
+        procedure=status.procedure,
+        receiving_unit=status.receiving_unit,
+        status=status.status_label,
+        received_on=vi_date(status.received_on),
+        due_on=vi_date(status.due_on),
+        timeliness=timeliness(status),
+        paid_online=yes_no(status.paid_online),
+        by_post=yes_no(status.result_by_post),
     )
 
 
@@ -131,7 +109,7 @@ class ValidateDossierForm(FormValidationAction):
         if attempts >= MAX_CODE_ATTEMPTS:
             # Ends the form; action_dossier_status then says why.
             return {"dossier_code": None, "dossier_code_attempts": attempts, REQUESTED_SLOT: None}
-        dispatcher.utter_message(text=WRONG_SHAPE)
+        dispatcher.utter_message(response=WRONG_CODE)
         return {"dossier_code": None, "dossier_code_attempts": attempts}
 
 
@@ -165,7 +143,7 @@ class ActionDossierStatus(Action):
         reset = [SlotSet("dossier_code", None), SlotSet("dossier_code_attempts", 0)]
         if not code:
             if int(tracker.get_slot("dossier_code_attempts") or 0) >= MAX_CODE_ATTEMPTS:
-                dispatcher.utter_message(text=TOO_MANY_WRONG)
+                dispatcher.utter_message(response=TOO_MANY_WRONG_CODES)
             return reset
         dispatcher.utter_message(text=await self.answer(tracker.sender_id, code))
         return reset
@@ -174,13 +152,13 @@ class ActionDossierStatus(Action):
         key = sender_id or ""
         if not self._limiter.allow(key):
             minutes = max(1, math.ceil(self._limiter.retry_after(key) / 60))
-            return RATE_LIMITED.format(minutes=minutes)
+            return say("dossiers.rate_limited", minutes=minutes)
         try:
             # The lookup may be an HTTP call: keep the event loop free for other users.
             status = await asyncio.to_thread(self.lookup().get, code)
         except DossierServiceUnavailable:
             logger.warning("dossier lookup unavailable", exc_info=True)
-            return UNAVAILABLE.format(code=code)
+            return say("dossiers.unavailable", code=code)
         if status is None:
-            return NOT_FOUND.format(code=code)
+            return say("dossiers.not_found", code=code)
         return format_status(status)

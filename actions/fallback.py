@@ -7,28 +7,24 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.core import MENU, menu_buttons
+from actions.core import MENU, menu_buttons, worded_button
 from knowledge.faq import FaqIndex, render
+from knowledge.shared.wording import say
 
-# What each intent is about, as a button: (title, text sent when pressed).
+# What each intent is about, as a button of wording/core.yml: (title, text sent when pressed).
 SUGGESTIONS: dict[str, tuple[str, str]] = {
-    "ask_dossier_status": ("Tra cứu hồ sơ", "Tôi muốn tra cứu tình trạng hồ sơ"),
-    "ask_online_payment": ("Nộp phí trực tuyến", "Nộp phí, lệ phí trực tuyến như thế nào?"),
-    "ask_postal_service": ("Bưu chính công ích", "Nhận kết quả qua bưu chính công ích thế nào?"),
-    "ask_online_service": ("Dịch vụ công trực tuyến", "Dịch vụ công trực tuyến toàn trình là gì?"),
-    "submit_feedback": ("Gửi phản ánh", "Tôi muốn gửi phản ánh, kiến nghị"),
-    "check_feedback_status": ("Tra cứu phản ánh", "Tôi muốn kiểm tra kết quả phản ánh"),
-    "ask_task_responsible": (
-        "Ai chủ trì nhiệm vụ",
-        "Ai chủ trì nhiệm vụ cải cách thủ tục hành chính?",
-    ),
-    "ask_reporting_deadline": ("Hạn báo cáo", "Hạn nộp báo cáo cải cách hành chính là khi nào?"),
-    "ask_plan_target": ("Chỉ tiêu kế hoạch", "Chỉ tiêu hồ sơ giải quyết đúng hạn là bao nhiêu?"),
-    "request_human": ("Gặp cán bộ", "Tôi muốn gặp cán bộ"),
+    "ask_dossier_status": worded_button("menu_dossier"),
+    "ask_online_payment": worded_button("menu_payment"),
+    "ask_postal_service": worded_button("menu_postal"),
+    "ask_online_service": worded_button("suggest_online_service"),
+    "submit_feedback": worded_button("suggest_feedback"),
+    "check_feedback_status": worded_button("suggest_feedback_status"),
+    "ask_task_responsible": worded_button("suggest_responsible"),
+    "ask_reporting_deadline": worded_button("suggest_deadline"),
+    "ask_plan_target": worded_button("suggest_target"),
+    "request_human": worded_button("suggest_human"),
 }
 HUMAN = SUGGESTIONS["request_human"]
-FIRST_TRY = "Dạ, em chưa hiểu rõ ý Anh/chị. Có phải Anh/chị muốn hỏi một trong các mục sau không ạ?"
-SECOND_TRY = "Dạ, em xin lỗi vì chưa hỗ trợ được Anh/chị."
 MAX_SUGGESTIONS = 3
 
 
@@ -66,8 +62,11 @@ class ActionFallbackSuggest(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         if consecutive_fallbacks(tracker.events) >= 2:
-            dispatcher.utter_message(text=f"{SECOND_TRY}\n{contact_text()}", buttons=menu_buttons())
+            second_try = say("core.fallback_second", contact=contact_text())
+            dispatcher.utter_message(text=second_try, buttons=menu_buttons())
             return []
         ranking = tracker.latest_message.get("intent_ranking") or []
-        dispatcher.utter_message(text=FIRST_TRY, buttons=suggestion_buttons(ranking))
+        dispatcher.utter_message(
+            text=say("core.fallback_first"), buttons=suggestion_buttons(ranking)
+        )
         return []

@@ -15,7 +15,6 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.dossiers import CODE_EXAMPLE
 from actions.formatting import button, intent_payload, shorten, vi_date
 from actions.forms import (
     Cancellation,
@@ -48,6 +47,7 @@ from knowledge.feedback import (
 )
 from knowledge.feedback.models import NAME_MAX
 from knowledge.shared.text import fold_vi
+from knowledge.shared.wording import say
 
 logger = logging.getLogger(__name__)
 
@@ -73,61 +73,17 @@ SKIP_INTENT = "skip"
 MIN_CONTENT_WORDS = 3
 CONTENT_SHOWN = 300
 CATEGORY_MIN_SCORE = 85
-CODE_FORMAT = "PAKN-2026-000123"
 
-ASK_CATEGORY = "Dạ, Anh/chị muốn phản ánh, kiến nghị về lĩnh vực nào ạ?"
-PICK_CATEGORY = "Dạ, Anh/chị chọn giúp em một lĩnh vực trong danh sách bên dưới ạ."
-CONTENT_TOO_SHORT = (
-    "Dạ, Anh/chị mô tả cụ thể hơn giúp em: sự việc gì, ở cơ quan nào, vào thời gian nào ạ."
-)
-CONTENT_TOO_LONG = (
-    "Dạ, nội dung dài {length} ký tự, vượt quá {limit} ký tự cho phép. Anh/chị rút gọn giúp em ạ."
-)
-BAD_NAME = (
-    "Dạ, họ và tên chỉ gồm chữ cái (ví dụ: Nguyễn Văn An), tối đa {limit} ký tự. Anh/chị nhập "
-    "lại giúp em ạ."
-)
-BAD_PHONE = (
-    "Dạ, số điện thoại chưa đúng. Anh/chị nhập số di động Việt Nam gồm 10 chữ số, bắt đầu bằng "
-    "03, 05, 07, 08 hoặc 09 (ví dụ: 0912345678; có thể viết +84 912 345 678) ạ."
-)
-BAD_DOSSIER_CODE = (
-    "Dạ, mã hồ sơ chưa đúng dạng (ví dụ: " + CODE_EXAMPLE + "). Anh/chị nhập lại, hoặc bấm "
-    "Bỏ qua nếu không có mã ạ."
-)
-SUMMARY_FOOTER = "Anh/chị bấm Gửi để gửi phản ánh, hoặc Hủy nếu không muốn gửi ạ."
-SUBMITTED = (
-    "Dạ, em đã tiếp nhận phản ánh của Anh/chị. Mã phản ánh của Anh/chị là {code}; Anh/chị "
-    "dùng mã này để tra cứu kết quả xử lý ạ."
-)
-NOT_SAVED = (
-    "Dạ, hệ thống chưa lưu được phản ánh của Anh/chị, Anh/chị vui lòng thử lại sau ạ. Thông tin "
-    "Anh/chị vừa nhập em vẫn giữ, lúc gửi lại Anh/chị chỉ cần bấm Gửi."
-)
-INVALID = "Dạ, phản ánh chưa gửi được vì thông tin chưa hợp lệ: {errors} Anh/chị gửi lại giúp em ạ."
-BAD_FEEDBACK_CODE = (
-    "Dạ, mã phản ánh chưa đúng dạng. Mã phản ánh có dạng PAKN-năm-số thứ tự, ví dụ: "
-    + CODE_FORMAT
-    + "."
-)
-FEEDBACK_NOT_FOUND = (
-    "Dạ, em không tìm thấy phản ánh có mã {code}. Anh/chị kiểm tra lại mã em đã gửi khi tiếp "
-    "nhận phản ánh giúp em ạ."
-)
-STORE_DOWN = (
-    "Dạ, hệ thống phản ánh, kiến nghị đang tạm gián đoạn, Anh/chị vui lòng thử lại sau ít phút ạ."
-)
-REPLY_FOR_SUBMITTER_ONLY = (
-    "Nội dung trả lời chỉ hiển thị cho người đã gửi phản ánh, trên đúng tài khoản đã dùng để gửi ạ."
-)
+# Replies are worded in wording/feedback.yml; the fixed ones are responses in domain/feedback.yml.
+PICK_CATEGORY = "utter_pick_feedback_category"
+CONTENT_TOO_SHORT = "utter_feedback_content_too_short"
+WRONG_PHONE = "utter_wrong_feedback_phone"
+WRONG_DOSSIER_CODE = "utter_wrong_feedback_dossier_code"
+WRONG_FEEDBACK_CODE = "utter_wrong_feedback_code"
+NOT_SAVED = "utter_feedback_not_saved"
 CANCELLATIONS = {
-    "feedback_form": Cancellation(
-        "Dạ, em đã hủy phản ánh và xóa các thông tin Anh/chị vừa nhập. Khi cần, Anh/chị nhắn "
-        "“gửi phản ánh” để bắt đầu lại ạ."
-    ),
-    "feedback_status_form": Cancellation(
-        "Dạ, em đã dừng tra cứu phản ánh. Khi cần, Anh/chị gửi mã phản ánh cho em ạ."
-    ),
+    "feedback_form": Cancellation("utter_feedback_form_cancelled"),
+    "feedback_status_form": Cancellation("utter_feedback_status_form_cancelled"),
 }
 
 # Words people put around their name: "tên tôi là …", "… ạ".
@@ -184,18 +140,16 @@ def category_buttons() -> list[dict[str, str]]:
 
 
 def summary(slots: dict[str, Any]) -> str:
-    content = shorten(str(slots.get("feedback_content") or ""), CONTENT_SHOWN)
     dossier = slots.get("feedback_dossier_code")
-    return "\n".join(
-        [
-            "Dạ, Anh/chị kiểm tra lại thông tin phản ánh giúp em:",
-            f"• Lĩnh vực: {CATEGORIES.get(slots.get('feedback_category') or '', '')}",
-            f"• Nội dung: {content}",
-            f"• Họ và tên: {slots.get('feedback_name') or ''}",
-            f"• Số điện thoại: {mask_phone(str(slots.get('feedback_phone') or ''))}",
-            f"• Mã hồ sơ liên quan: {dossier if dossier and dossier != NO_DOSSIER else 'không có'}",
-            SUMMARY_FOOTER,
-        ]
+    return say(
+        "feedback.summary",
+        category=CATEGORIES.get(slots.get("feedback_category") or "", ""),
+        content=shorten(str(slots.get("feedback_content") or ""), CONTENT_SHOWN),
+        name=slots.get("feedback_name") or "",
+        phone=mask_phone(str(slots.get("feedback_phone") or "")),
+        dossier_code=(
+            dossier if dossier and dossier != NO_DOSSIER else say("feedback.no_dossier_code")
+        ),
     )
 
 
@@ -213,14 +167,21 @@ def draft_from_slots(tracker: Tracker) -> FeedbackDraft:
 
 def format_feedback_status(status: FeedbackStatus) -> str:
     lines = [
-        f"Dạ, phản ánh {status.code} (lĩnh vực: {status.category_label}; gửi ngày "
-        f"{vi_date(status.submitted_at)}): {status.status_label}."
+        say(
+            "feedback.status",
+            code=status.code,
+            category=status.category_label,
+            submitted_on=vi_date(status.submitted_at),
+            status=status.status_label,
+        )
     ]
-    if status.reply:
-        replied = f" ngày {vi_date(status.replied_at)}" if status.replied_at else ""
-        lines.append(f"Trả lời của cơ quan{replied}: {status.reply}")
+    if status.reply and status.replied_at:
+        replied_on = vi_date(status.replied_at)
+        lines.append(say("feedback.reply_dated", replied_on=replied_on, reply=status.reply))
+    elif status.reply:
+        lines.append(say("feedback.reply", reply=status.reply))
     elif status.reply_withheld:
-        lines.append(REPLY_FOR_SUBMITTER_ONLY)
+        lines.append(say("feedback.reply_for_submitter_only"))
     return "\n".join(lines)
 
 
@@ -247,7 +208,7 @@ class ValidateFeedbackForm(FormValidationAction):
     ) -> dict[str, Any]:
         if value in CATEGORIES:
             return {"feedback_category": value}
-        dispatcher.utter_message(text=PICK_CATEGORY)
+        dispatcher.utter_message(response=PICK_CATEGORY)
         return {"feedback_category": None}
 
     async def extract_feedback_content(
@@ -260,12 +221,11 @@ class ValidateFeedbackForm(FormValidationAction):
     ) -> dict[str, Any]:
         content = str(value or "").strip()
         if len(content.split()) < MIN_CONTENT_WORDS:
-            dispatcher.utter_message(text=CONTENT_TOO_SHORT)
+            dispatcher.utter_message(response=CONTENT_TOO_SHORT)
             return {"feedback_content": None}
         if len(content) > CONTENT_MAX:
-            dispatcher.utter_message(
-                text=CONTENT_TOO_LONG.format(length=len(content), limit=CONTENT_MAX)
-            )
+            too_long = say("feedback.content_too_long", length=len(content), limit=CONTENT_MAX)
+            dispatcher.utter_message(text=too_long)
             return {"feedback_content": None}
         return {"feedback_content": content}
 
@@ -279,7 +239,7 @@ class ValidateFeedbackForm(FormValidationAction):
     ) -> dict[str, Any]:
         name = clean_name(str(value or ""))
         if name_problem(name):
-            dispatcher.utter_message(text=BAD_NAME.format(limit=NAME_MAX))
+            dispatcher.utter_message(text=say("feedback.wrong_name", limit=NAME_MAX))
             return {"feedback_name": None}
         return {"feedback_name": name}
 
@@ -297,7 +257,7 @@ class ValidateFeedbackForm(FormValidationAction):
         text = str(value or "")
         phone = normalize_phone(text) or find_phone(text)
         if phone is None:
-            dispatcher.utter_message(text=BAD_PHONE)
+            dispatcher.utter_message(response=WRONG_PHONE)
         return {"feedback_phone": phone}
 
     async def extract_feedback_dossier_code(
@@ -325,7 +285,7 @@ class ValidateFeedbackForm(FormValidationAction):
             return {"feedback_dossier_code": NO_DOSSIER}
         code = find_dossier_code(str(value or ""))
         if code is None:
-            dispatcher.utter_message(text=BAD_DOSSIER_CODE)
+            dispatcher.utter_message(response=WRONG_DOSSIER_CODE)
         return {"feedback_dossier_code": code}
 
     async def extract_feedback_confirmed(
@@ -346,7 +306,7 @@ class ActionAskFeedbackCategory(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        dispatcher.utter_message(text=ASK_CATEGORY, buttons=category_buttons())
+        dispatcher.utter_message(text=say("feedback.ask_category"), buttons=category_buttons())
         return []
 
 
@@ -360,8 +320,8 @@ class ActionAskFeedbackConfirmed(Action):
         dispatcher.utter_message(
             text=summary(tracker.current_slot_values()),
             buttons=[
-                {"title": "Gửi", "payload": "/affirm"},
-                {"title": "Hủy", "payload": "/deny"},
+                {"title": say("feedback.send_button"), "payload": "/affirm"},
+                {"title": say("feedback.cancel_button"), "payload": "/deny"},
             ],
         )
         return []
@@ -398,15 +358,15 @@ class ActionSubmitFeedback(FeedbackServiceAction):
         try:
             code = await asyncio.to_thread(self.service().submit, draft_from_slots(tracker))
         except InvalidFeedback as error:
-            dispatcher.utter_message(text=INVALID.format(errors=str(error)))
+            dispatcher.utter_message(text=say("feedback.invalid", errors=str(error)))
             bad = [SLOT_OF_FIELD[field] for field in error.errors if field in SLOT_OF_FIELD]
             return [SlotSet(slot, None) for slot in [*bad, "feedback_confirmed"]]
         except FeedbackStoreError:
             # Nothing was stored: no code. The answers are kept and the form reopens on its
             # confirmation step, so the summary with Gửi / Hủy is offered again for the retry.
-            dispatcher.utter_message(text=NOT_SAVED)
+            dispatcher.utter_message(response=NOT_SAVED)
             return [SlotSet("feedback_confirmed", None), FollowupAction("feedback_form")]
-        dispatcher.utter_message(text=SUBMITTED.format(code=code))
+        dispatcher.utter_message(text=say("feedback.submitted", code=code))
         return [*(SlotSet(slot, None) for slot in FORM_SLOTS), SlotSet("feedback_code", code)]
 
 
@@ -430,7 +390,7 @@ class ValidateFeedbackStatusForm(FormValidationAction):
     ) -> dict[str, Any]:
         code = FEEDBACK_CODE.read(value)
         if code is None:
-            dispatcher.utter_message(text=BAD_FEEDBACK_CODE)
+            dispatcher.utter_message(response=WRONG_FEEDBACK_CODE)
         return {"feedback_code": code}
 
 
@@ -455,7 +415,7 @@ class ActionFeedbackStatus(FeedbackServiceAction):
             status = self.service().status(code, asked_by=tracker.sender_id or "")
         except FeedbackStoreError:
             logger.warning("feedback status unavailable", exc_info=True)
-            return STORE_DOWN
+            return say("feedback.store_down")
         if status is None:
-            return FEEDBACK_NOT_FOUND.format(code=code)
+            return say("feedback.not_found", code=code)
         return format_feedback_status(status)

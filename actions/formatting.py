@@ -13,6 +13,7 @@ from datetime import date
 from knowledge.plans.manifest import locality_parts
 from knowledge.plans.service import PlanInfo
 from knowledge.shared.text import fold_vi, tokens
+from knowledge.shared.wording import say
 
 # Telegram refuses callback data longer than this, and buttons may go there.
 MAX_PAYLOAD_BYTES = 64
@@ -43,7 +44,7 @@ def units_with_wording(canonical: Sequence[str], as_written: str) -> str:
     ("Văn phòng UBNDTP"), so an official can find the line in the plan."""
     names = join_units(canonical) or as_written
     if as_written and _letters(as_written) != _letters(names):
-        return f"{names} (văn bản ghi: “{as_written}”)"
+        return say("citations.units_as_written", units=names, as_written=as_written)
     return names
 
 
@@ -89,7 +90,7 @@ def plan_label(plan: PlanInfo) -> str:
     """A short name for a plan, fit for a button: "Hà Nội 2021 (5743/QĐ-UBND)",
     "thành phố Hưng Yên 2023 (PAPI)"."""
     acronym = _ACRONYM_IN_TITLE.search(plan.title)
-    tag = plan.number or (acronym.group(1) if acronym else "CCHC")
+    tag = plan.number or (acronym.group(1) if acronym else say("citations.plan_without_number"))
     where = locality_label(plan.locality)
     return f"{where[:1].upper()}{where[1:]} {plan.year} ({tag})"
 
@@ -97,9 +98,14 @@ def plan_label(plan: PlanInfo) -> str:
 def _missing_identity(plan: PlanInfo) -> str:
     """What the plan's own text leaves out of its identity, as a phrase, or ""."""
     missing = [
-        what for what, given in (("số", plan.number), ("ngày ban hành", plan.issued)) if not given
+        say(key)
+        for key, given in (
+            ("citations.missing_number", plan.number),
+            ("citations.missing_issued", plan.issued),
+        )
+        if not given
     ]
-    return f"văn bản gốc không ghi {', '.join(missing)}" if missing else ""
+    return say("citations.missing_identity", missing=", ".join(missing)) if missing else ""
 
 
 def source_line(plan: PlanInfo, sections: Iterable[str] = ()) -> str:
@@ -113,7 +119,7 @@ def source_line(plan: PlanInfo, sections: Iterable[str] = ()) -> str:
         name, issuer, rest = head.partition(f", {plan.issuer}")
         head = f"{name} ({note}){issuer}{rest}"
     where = "; ".join(dict.fromkeys(section for section in sections if section))
-    return f"Nguồn: {head}{', ' + where if where else ''}{suffix}"
+    return say("citations.source", citation=f"{head}{', ' + where if where else ''}{suffix}")
 
 
 def due_phrase(due: str, kind: str, start: date | None, end: date | None) -> str:

@@ -62,9 +62,10 @@ _CANCEL_WORDS = re.compile(
 
 @dataclass(frozen=True)
 class Cancellation:
-    """What cancelling a form says, and the slots it clears besides the form's own."""
+    """What cancelling a form says (a response of domain/), and the slots it clears besides
+    the form's own."""
 
-    message: str
+    response: str
     extra_slots: tuple[str, ...] = ()
 
 

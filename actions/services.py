@@ -60,7 +60,7 @@ def outcome(kind: str, reference: str = "") -> list[EventType]:
 
 
 def related_lines(fact: RelatedFact, plan: PlanInfo) -> list[str]:
-    return [f"Kế hoạch ghi: “{fact.quote}”", source_line(plan, [fact.section])]
+    return [say("citations.plan_says", quote=fact.quote), source_line(plan, [fact.section])]
 
 
 class ActionAnswerFaq(Action):

@@ -20,7 +20,6 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions.formatting import button, intent_payload, source_line, vi_date
 from actions.forms import entity_value, latest_intent, latest_text
-from knowledge.dossiers.demo import DEMO_NOTE
 from knowledge.dossiers.stats import (
     AmbiguousUnitError,
     OnTimeStats,
@@ -31,22 +30,15 @@ from knowledge.plans.service import NotFoundError, PlanInfo, TargetMatch, find_t
 from knowledge.shared.db import get_engine
 from knowledge.shared.periods import THIS_QUARTER, parse_period, period_bounds, vietnam_today
 from knowledge.shared.text import fold_vi
+from knowledge.shared.wording import say
 
 logger = logging.getLogger(__name__)
 
 # The dossier store holds Hưng Yên city's dossiers: its 2024 plan sets the target they answer to.
 TARGET_PLAN = "hungyen-tp-cchc-2024"
 TARGET_QUERY = "số hồ sơ TTHC được trả kết quả giải quyết đúng hạn"
-PERIOD_NAMES = {
-    "Q1": "quý I năm {year}",
-    "Q2": "quý II năm {year}",
-    "Q3": "quý III năm {year}",
-    "Q4": "quý IV năm {year}",
-    "H1": "6 tháng đầu năm {year}",
-    "H2": "6 tháng cuối năm {year}",
-    "9M": "9 tháng đầu năm {year}",
-    "Y": "năm {year}",
-}
+# The periods a question may name; each is worded as stats.period_<key> in wording/stats.yml.
+PERIODS = ("Q1", "Q2", "Q3", "Q4", "H1", "H2", "9M", "Y")
 MAX_CHOICES = 10
 WORST_UNITS_SHOWN = 3
 CHOOSE_INTENT = "choose_stats_unit"
@@ -71,7 +63,7 @@ _YEAR = re.compile(r"\b(20\d{2})\b")
 @dataclass(frozen=True)
 class StatsQuery:
     unit: str | None  # as asked; None for all units
-    period: str  # a key of PERIOD_NAMES or THIS_QUARTER
+    period: str  # one of PERIODS or THIS_QUARTER
     year: int
     period_given: bool
 
@@ -109,14 +101,14 @@ def _first_year(text: str) -> str | None:
 
 
 def _period_key(value: str | None) -> str | None:
-    return value if value in PERIOD_NAMES else None
+    return value if value in PERIODS else None
 
 
 def period_label(period: str, year: int, today: date) -> str:
     """ "quý IV năm 2026", "6 tháng đầu năm 2025"; the quarter under way for THIS_QUARTER."""
     if period == THIS_QUARTER:
         period, year = f"Q{(today.month - 1) // 3 + 1}", today.year
-    return PERIOD_NAMES[period].format(year=year)
+    return say(f"stats.period_{period.lower()}", year=year)
 
 
 def percent(rate: float) -> str:
@@ -147,25 +139,31 @@ def format_stats(
     period_given: bool,
     demo: bool,
 ) -> str:
-    who = stats.unit or "tất cả đơn vị tiếp nhận hồ sơ"
-    when = f"{label} (từ {vi_date(stats.start)} đến {vi_date(stats.end)})"
+    who = stats.unit or say("stats.all_units")
+    when = say("stats.when", period=label, start=vi_date(stats.start), end=vi_date(stats.end))
     if stats.rate is None:
-        lines = [f"Dạ, {who} chưa có hồ sơ nào giải quyết xong trong {when}."]
+        lines = [say("stats.none_finished", who=who, when=when)]
     else:
         lines = [
-            f"Dạ, tỷ lệ hồ sơ giải quyết đúng hạn của {who} trong {when}: "
-            f"{percent(stats.rate)} — {stats.on_time}/{stats.finished} hồ sơ đúng hạn, "
-            f"{stats.late} hồ sơ trễ hạn."
+            say(
+                "stats.rate",
+                who=who,
+                when=when,
+                rate=percent(stats.rate),
+                on_time=stats.on_time,
+                finished=stats.finished,
+                late=stats.late,
+            )
         ]
     if not period_given:
-        lines.append("Anh/chị chưa nêu kỳ thống kê nên em lấy số liệu quý này.")
+        lines.append(say("stats.period_not_given"))
     if stats.rate is None:
         return "\n".join(lines)
     lines += worst_units(stats)
     if target is not None and plan is not None:
         lines += target_lines(stats.rate, target, plan)
     if demo:
-        lines.append(f"({DEMO_NOTE}.)")
+        lines.append(say("stats.demo_figures"))
     return "\n".join(lines)
 
 
@@ -174,15 +172,22 @@ def worst_units(stats: OnTimeStats) -> list[str]:
     worst = sorted(rated, key=lambda pair: (pair[0], pair[1].unit))[:WORST_UNITS_SHOWN]
     if not worst:
         return []
-    return ["Các đơn vị có tỷ lệ thấp nhất:"] + [
-        f"• {row.unit}: {percent(rate)} ({row.on_time}/{row.finished})" for rate, row in worst
+    return [say("stats.worst_units")] + [
+        say(
+            "stats.worst_unit",
+            unit=row.unit,
+            rate=percent(rate),
+            on_time=row.on_time,
+            finished=row.finished,
+        )
+        for rate, row in worst
     ]
 
 
 def target_lines(rate: float, target: TargetMatch, plan: PlanInfo) -> list[str]:
-    verdict = meets_target(rate, target)
-    judged = {None: "", True: " — đạt chỉ tiêu.", False: " — chưa đạt chỉ tiêu."}[verdict]
-    return [f"So với chỉ tiêu “{target.text}”{judged}", source_line(plan, [target.section])]
+    key = {None: "stats.target_unjudged", True: "stats.target_met", False: "stats.target_missed"}
+    compared = say(key[meets_target(rate, target)], target=target.text)
+    return [compared, source_line(plan, [target.section])]
 
 
 def choice_buttons(candidates: tuple[str, ...]) -> list[dict[str, str]]:
@@ -220,16 +225,14 @@ class ActionOntimeStats(Action):
     ) -> list[EventType]:
         query = self._query(tracker)
         if query is None:
-            dispatcher.utter_message(
-                text="Dạ, lựa chọn này đã cũ, Anh/chị hỏi lại tỷ lệ hồ sơ đúng hạn giúp em ạ."
-            )
+            dispatcher.utter_message(response="utter_stats_choice_outdated")
             return []
         today = self._today()
         label = period_label(query.period, query.year, today)
         try:
             start, end = period_bounds(query.period, query.year, today)
         except ValueError:
-            dispatcher.utter_message(text=f"Dạ, {label} chưa bắt đầu nên chưa có số liệu ạ.")
+            dispatcher.utter_message(text=say("stats.not_begun", period=label))
             return []
         try:
             stats = await asyncio.to_thread(
@@ -237,8 +240,7 @@ class ActionOntimeStats(Action):
             )
         except AmbiguousUnitError as error:
             dispatcher.utter_message(
-                text=f"Dạ, “{error.query}” khớp với nhiều đơn vị, Anh/chị chọn giúp em đơn vị "
-                "cần xem (hoặc nhắn tên cụ thể hơn) ạ:",
+                text=say("stats.ambiguous_unit", unit=error.query),
                 buttons=choice_buttons(error.candidates),
             )
             return [
@@ -248,16 +250,11 @@ class ActionOntimeStats(Action):
                 SlotSet("stats_period_given", query.period_given),
             ]
         except UnknownUnitError as error:
-            dispatcher.utter_message(
-                text=f"Dạ, em không tìm thấy đơn vị “{error.query}” trong số liệu hồ sơ hiện "
-                "có. Anh/chị nhắn tên đơn vị tiếp nhận hồ sơ, ví dụ tên UBND phường, xã ạ."
-            )
+            dispatcher.utter_message(text=say("stats.unknown_unit", unit=error.query))
             return []
         except SQLAlchemyError:
             logger.exception("on-time statistics failed")
-            dispatcher.utter_message(
-                text="Dạ, hệ thống số liệu hồ sơ đang gián đoạn, Anh/chị vui lòng thử lại sau ạ."
-            )
+            dispatcher.utter_message(response="utter_stats_unavailable")
             return []
         target, plan = await asyncio.to_thread(self._target)
         dispatcher.utter_message(

@@ -1,6 +1,8 @@
-"""What a user message must look like before Rasa sees it: pure decisions, standard library only.
+"""What a user message must look like before Rasa sees it: pure decisions.
 
-Runs inside the Rasa server (bot/channels.py) and is tested from the app environment. Rasa
+Runs inside the Rasa server (bot/channels.py) and is tested from the app environment, so it
+imports only what both have: the standard library and ``knowledge.shared`` (the rate limiter,
+and the wording catalogue, which needs PyYAML). Rasa
 itself would store control characters, parse a 20,000-character message whole, and obey any
 "/intent{...}" or "/restart" a user types as if a button had sent it; these functions decide
 what happens instead.
@@ -15,8 +17,9 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-# Standard library only, like this module: the dossier lookups use the same window.
+# The dossier lookups use the same window.
 from knowledge.shared.ratelimit import SlidingWindowLimiter
+from knowledge.shared.wording import say, text
 
 DEFAULT_MAX_MESSAGE_CHARS = 1000
 # Messages per sender per window (s): a person types a few a minute, a script hundreds.
@@ -33,18 +36,12 @@ CHANNEL_COMMANDS = frozenset({"/cancel"})
 # (and invisible format characters such as zero-width spaces or bidi overrides) does not.
 KEPT_CONTROLS = frozenset("\n\t")
 
-# Said by the Rasa server (bot/rasa_server.py) when an action fails; kept in this stdlib-only
-# module so that tests in the app environment can import it.
-BUSY_NOTE = "Dạ, hệ thống đang bận, Anh/chị vui lòng thử lại sau ít phút ạ."
-EMPTY_NOTE = "Dạ, em chưa nhận được nội dung tin nhắn. Anh/chị vui lòng nhập câu hỏi giúp em ạ."
-TOO_LONG_NOTE = (
-    "Dạ, tin nhắn dài quá {limit} ký tự nên em chưa xử lý được. "
-    "Anh/chị vui lòng gửi ngắn gọn hơn, hoặc chia thành từng ý giúp em ạ."
-)
-TOO_FAST_NOTE = (
-    "Dạ, Anh/chị gửi nhiều tin nhắn quá nhanh nên em chưa xử lý tin này. "
-    "Anh/chị vui lòng chờ khoảng {seconds} giây rồi gửi lại giúp em ạ."
-)
+# The notes, worded in wording/guard.yml; the last two with their placeholders unfilled.
+# BUSY_NOTE is said by the Rasa server (bot/rasa_server.py) when an action fails.
+BUSY_NOTE = say("guard.busy")
+EMPTY_NOTE = say("guard.empty")
+TOO_LONG_NOTE = text("guard.too_long")
+TOO_FAST_NOTE = text("guard.too_fast")
 
 
 @dataclass(frozen=True)
@@ -111,7 +108,7 @@ def screen(text: str, *, offered: frozenset[str], limit: int) -> Screened:
     if not text:
         return Screened(note=EMPTY_NOTE)
     if len(text) > limit:
-        return Screened(note=TOO_LONG_NOTE.format(limit=vi_count(limit)))
+        return Screened(note=say("guard.too_long", limit=vi_count(limit)))
     return Screened(text=text)
 
 
@@ -168,4 +165,4 @@ def rate_note(limiter: SlidingWindowLimiter, sender_id: str) -> str | None:
     if limiter.allow(sender_id):
         return None
     wait_s = max(1, math.ceil(limiter.retry_after(sender_id)))
-    return TOO_FAST_NOTE.format(seconds=vi_count(wait_s))
+    return say("guard.too_fast", seconds=vi_count(wait_s))

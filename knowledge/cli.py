@@ -1,7 +1,8 @@
 """Command line of the knowledge base: ``python -m knowledge <command>``.
 
 Exit codes follow sysexits: 0 done, 2 nothing found, 64 bad usage, 69 knowledge base not
-built. Messages for people are Vietnamese and go to stderr; results go to stdout.
+built. Messages for people are Vietnamese (wording/cli.yml) and go to stderr; results go to
+stdout.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from knowledge.plans.service import (
 from knowledge.plans.units import load_registry
 from knowledge.shared.db import get_engine
 from knowledge.shared.periods import vietnam_today
+from knowledge.shared.wording import say
 
 _T = TypeVar("_T")
 
@@ -53,7 +55,7 @@ class UsageError(Exception):
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"Lỗi cú pháp lệnh: {message}\n")
+        self.exit(EXIT_USAGE, say("cli.usage_error", message=message) + "\n")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -61,64 +63,57 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.handler(args)
     except UsageError as error:
-        print(f"Lỗi cú pháp lệnh: {error}", file=sys.stderr)
+        print(say("cli.usage_error", message=error), file=sys.stderr)
         return EXIT_USAGE
     except NotFoundError as error:
         print(error, file=sys.stderr)
         return EXIT_NOT_FOUND
     except (OperationalError, ProgrammingError):
-        print(
-            "Cơ sở tri thức chưa được xây dựng. Hãy chạy: python -m knowledge build",
-            file=sys.stderr,
-        )
+        print(say("cli.not_built"), file=sys.stderr)
         return EXIT_UNAVAILABLE
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m knowledge", description="Cơ sở tri thức kế hoạch CCHC")
+    parser = _Parser(prog="python -m knowledge", description=say("cli.description"))
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     def command(
         name: str, handler: Callable[[argparse.Namespace], int], help_: str
     ) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_)
-        sub.add_argument("--json", action="store_true", help="kết quả dạng JSON")
+        sub.add_argument("--json", action="store_true", help=say("cli.help_json"))
         sub.set_defaults(handler=handler)
         return sub
 
-    command("build", _build, "xây dựng lại cơ sở tri thức, tạo bảng hồ sơ và phản ánh")
-    seed = command("seed-demo", _seed_demo, "thêm hồ sơ mẫu (demo) còn thiếu")
-    seed.add_argument("--count", type=_positive, help="số hồ sơ mẫu")
-    seed.add_argument("--seed", type=int, help="hạt giống sinh dữ liệu")
-    lookups = command("lookups", _lookups, "sinh bảng tra cứu đơn vị, địa phương cho Rasa NLU")
-    lookups.add_argument("--out", type=Path, required=True, help="thư mục ghi units.yml, ...")
-    command("stats", _stats, "số lượng văn bản, nhiệm vụ, chỉ tiêu, hạn báo cáo, đơn vị")
-    command("plans", _plans, "danh sách kế hoạch")
+    command("build", _build, say("cli.help_build"))
+    seed = command("seed-demo", _seed_demo, say("cli.help_seed_demo"))
+    seed.add_argument("--count", type=_positive, help=say("cli.help_count"))
+    seed.add_argument("--seed", type=int, help=say("cli.help_seed"))
+    lookups = command("lookups", _lookups, say("cli.help_lookups"))
+    lookups.add_argument("--out", type=Path, required=True, help=say("cli.help_out"))
+    command("stats", _stats, say("cli.help_stats"))
+    command("plans", _plans, say("cli.help_plans"))
 
-    search = command("search", _search, "tìm nhiệm vụ: ai chủ trì, phối hợp, thời hạn")
+    search = command("search", _search, say("cli.help_search"))
     search.add_argument("text")
     _add_scope(search)
     search.add_argument("--year", type=int)
-    search.add_argument("--unit", help="chỉ nhiệm vụ có đơn vị này")
+    search.add_argument("--unit", help=say("cli.help_search_unit"))
     search.add_argument("--role", choices=("lead", "support"))
     search.add_argument("--limit", type=int, default=5)
 
-    unit = command("unit", _unit, "nhiệm vụ một đơn vị chủ trì, phối hợp")
+    unit = command("unit", _unit, say("cli.help_unit"))
     unit.add_argument("name")
     _add_scope(unit)
     unit.add_argument("--role", choices=("lead", "support"))
 
-    deadlines = command("deadlines", _deadlines, "hạn báo cáo trong một khoảng ngày")
-    deadlines.add_argument(
-        "--from", dest="start", type=_date, help="từ ngày (YYYY-MM-DD), mặc định hôm nay"
-    )
-    deadlines.add_argument(
-        "--to", dest="end", type=_date, help="đến ngày (YYYY-MM-DD), mặc định một năm sau --from"
-    )
-    deadlines.add_argument("--next", action="store_true", help="chỉ hạn kế tiếp sau --from")
+    deadlines = command("deadlines", _deadlines, say("cli.help_deadlines"))
+    deadlines.add_argument("--from", dest="start", type=_date, help=say("cli.help_from"))
+    deadlines.add_argument("--to", dest="end", type=_date, help=say("cli.help_to"))
+    deadlines.add_argument("--next", action="store_true", help=say("cli.help_next"))
     _add_scope(deadlines)
 
-    targets = command("targets", _targets, "chỉ tiêu theo chủ đề")
+    targets = command("targets", _targets, say("cli.help_targets"))
     targets.add_argument("topic")
     targets.add_argument("--document")
     targets.add_argument("--limit", type=int, default=5)
@@ -126,28 +121,27 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _add_scope(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--locality", help="địa phương, ví dụ “Hà Nội”")
-    parser.add_argument("--document", help="mã kế hoạch, ví dụ hanoi-cchc-2021")
+    parser.add_argument("--locality", help=say("cli.help_locality"))
+    parser.add_argument("--document", help=say("cli.help_document"))
 
 
 def _date(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"ngày không hợp lệ “{text}”, cần dạng YYYY-MM-DD"
-        ) from None
+        raise argparse.ArgumentTypeError(say("cli.bad_date", value=text)) from None
 
 
 def _positive(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"cần một số nguyên dương, không phải “{text}”")
+        raise argparse.ArgumentTypeError(say("cli.not_positive", value=text))
     return int(text)
 
 
-def _required_text(value: str, what: str) -> str:
+def _required_text(value: str, empty_key: str) -> str:
+    """``value``, unless blank: then a UsageError saying ``empty_key`` of the catalogue."""
     if not value.strip():
-        raise UsageError(f"{what} không được để trống.")
+        raise UsageError(say(empty_key))
     return value
 
 
@@ -165,12 +159,18 @@ def _build(args: argparse.Namespace) -> int:
         _print_json(report)
     else:
         print(
-            f"Đã xây dựng: {report.documents} văn bản, {report.tasks} nhiệm vụ, "
-            f"{report.targets} chỉ tiêu, {report.deadlines} hạn báo cáo, "
-            f"{report.units} đơn vị ({report.seconds:.2f} giây)."
+            say(
+                "cli.built",
+                documents=report.documents,
+                tasks=report.tasks,
+                targets=report.targets,
+                deadlines=report.deadlines,
+                units=report.units,
+                seconds=f"{report.seconds:.2f}",
+            )
         )
         for name in report.unlisted_units:
-            print(f"Đơn vị chưa có trong units.yaml: {name}", file=sys.stderr)
+            print(say("cli.unlisted_unit", name=name), file=sys.stderr)
     return 0
 
 
@@ -182,7 +182,7 @@ def _seed_demo(args: argparse.Namespace) -> int:
     if args.json:
         _print_json({"inserted": inserted})
     else:
-        print(f"Đã thêm {inserted} hồ sơ mẫu (demo); các hồ sơ mẫu đã có được giữ nguyên.")
+        print(say("cli.seeded", inserted=inserted))
     return 0
 
 
@@ -192,7 +192,7 @@ def _lookups(args: argparse.Namespace) -> int:
         _print_json([str(path) for path in paths])
     else:
         for path in paths:
-            print(f"Đã ghi {path}")
+            print(say("cli.written", path=path))
     return 0
 
 
@@ -209,11 +209,7 @@ def _stats(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(counts)
     else:
-        print(
-            f"{counts['documents']} văn bản, {counts['tasks']} nhiệm vụ, {counts['targets']} chỉ "
-            f"tiêu, {counts['deadlines']} hạn báo cáo, {counts['units']} đơn vị, "
-            f"{counts['responsibilities']} trách nhiệm."
-        )
+        print(say("cli.counts", **counts))
     return 0
 
 
@@ -223,12 +219,12 @@ def _plans(args: argparse.Namespace) -> int:
         _print_json(plans)
     else:
         for plan in plans:
-            print(f"{plan.slug}: {plan.citation} — {plan.tasks} nhiệm vụ")
+            print(say("cli.plan", slug=plan.slug, citation=plan.citation, tasks=plan.tasks))
     return 0
 
 
 def _search(args: argparse.Namespace) -> int:
-    text = _required_text(args.text, "Nội dung tìm kiếm")
+    text = _required_text(args.text, "cli.empty_search")
     matches = find_tasks(
         text,
         locality=args.locality,
@@ -239,13 +235,13 @@ def _search(args: argparse.Namespace) -> int:
         limit=args.limit,
     )
     if not matches:
-        raise NotFoundError(f"Không tìm thấy nhiệm vụ nào khớp với “{text}”.")
+        raise NotFoundError(say("cli.no_task", query=text))
     _print(args, matches, _task_lines)
     return 0
 
 
 def _unit(args: argparse.Namespace) -> int:
-    name = _required_text(args.name, "Tên đơn vị")
+    name = _required_text(args.name, "cli.empty_unit")
     works = unit_work(name, locality=args.locality, document=args.document, role=args.role)
     _print(args, works, _unit_lines)
     return 0
@@ -260,19 +256,19 @@ def _deadlines(args: argparse.Namespace) -> int:
         start = args.start or (date.min if args.end else vietnam_today())
         end = args.end or start + timedelta(days=365)
         if start > end:
-            raise UsageError("--from phải không muộn hơn --to.")
+            raise UsageError(say("cli.from_after_to"))
         occurrences = deadlines_between(start, end, **scope)
     if not occurrences:
-        raise NotFoundError("Không có hạn báo cáo nào trong khoảng thời gian này.")
+        raise NotFoundError(say("cli.no_deadline"))
     _print(args, occurrences, _deadline_lines)
     return 0
 
 
 def _targets(args: argparse.Namespace) -> int:
-    topic = _required_text(args.topic, "Chủ đề chỉ tiêu")
+    topic = _required_text(args.topic, "cli.empty_topic")
     matches = find_targets(topic, document=args.document, limit=args.limit)
     if not matches:
-        raise NotFoundError(f"Không tìm thấy chỉ tiêu nào về “{topic}”.")
+        raise NotFoundError(say("cli.no_target", topic=topic))
     _print(args, matches, _target_lines)
     return 0
 
@@ -290,37 +286,42 @@ def _print(args: argparse.Namespace, items: Sequence[_T], lines: Callable[[_T], 
 
 
 def _task_lines(match: TaskMatch) -> list[str]:
+    unstated = say("cli.unstated")
     return [
         match.text,
-        f"  Chủ trì: {', '.join(match.lead) or '(văn bản không ghi)'}",
-        f"  Phối hợp: {', '.join(match.support) or '(văn bản không ghi)'}",
-        f"  Thời hạn: {match.due or '(văn bản không ghi)'}",
-        *([f"  Sản phẩm: {match.product}"] if match.product else []),
-        f"  Nguồn: {match.source}",
+        "  " + say("cli.task_lead", units=", ".join(match.lead) or unstated),
+        "  " + say("cli.task_support", units=", ".join(match.support) or unstated),
+        "  " + say("cli.task_due", due=match.due or unstated),
+        *(["  " + say("cli.task_product", product=match.product)] if match.product else []),
+        "  " + say("cli.source", source=match.source),
     ]
 
 
 def _unit_lines(work: UnitWork) -> list[str]:
     lines = [f"{work.unit.name} ({work.unit.locality})"]
-    for title, tasks in (("Chủ trì", work.lead), ("Phối hợp", work.support)):
-        lines.append(f"  {title}: {len(tasks)} nhiệm vụ")
+    for key, tasks in (("cli.unit_lead", work.lead), ("cli.unit_support", work.support)):
+        lines.append("  " + say(key, count=len(tasks)))
         lines.extend(f"   - {t.text} [{t.source}]" for t in tasks)
-    lines.append(f"  Trách nhiệm: {len(work.duties)}")
+    lines.append("  " + say("cli.unit_duties", count=len(work.duties)))
     lines.extend(f"   - {d.text} [{d.source}]" for d in work.duties)
     return lines
 
 
 def _deadline_lines(occurrence: DeadlineOccurrence) -> list[str]:
-    rule = f" (định kỳ: {occurrence.rule})" if occurrence.recurring else ""
+    rule = " " + say("cli.recurring", rule=occurrence.rule) if occurrence.recurring else ""
     return [
         f"{occurrence.date:%d/%m/%Y}: {occurrence.title}{rule}",
-        *([f"  Gửi: {occurrence.recipient}"] if occurrence.recipient else []),
-        f"  Nguồn: {occurrence.source}",
+        *(
+            ["  " + say("cli.recipient", recipient=occurrence.recipient)]
+            if occurrence.recipient
+            else []
+        ),
+        "  " + say("cli.source", source=occurrence.source),
     ]
 
 
 def _target_lines(match: TargetMatch) -> list[str]:
-    return [match.text, f"  Nguồn: {match.source}"]
+    return [match.text, "  " + say("cli.source", source=match.source)]
 
 
 def _print_json(value: Any) -> None:

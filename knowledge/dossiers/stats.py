@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from knowledge.dossiers.models import Dossier
 from knowledge.shared.db import session_scope
 from knowledge.shared.text import expand_abbreviations
+from knowledge.shared.wording import say
 
 # Below this token-set similarity a unit name is not what was asked for.
 MIN_UNIT_SCORE = 80.0
@@ -53,7 +54,7 @@ class UnknownUnitError(LookupError):
     def __init__(self, query: str, suggestions: Sequence[str]) -> None:
         self.query = query
         self.suggestions = tuple(suggestions)
-        super().__init__(f"Không tìm thấy đơn vị tiếp nhận hồ sơ “{query}”.")
+        super().__init__(say("dossiers.unknown_receiving_unit", unit=query))
 
 
 class AmbiguousUnitError(LookupError):
@@ -62,7 +63,9 @@ class AmbiguousUnitError(LookupError):
     def __init__(self, query: str, candidates: Sequence[str]) -> None:
         self.query = query
         self.candidates = tuple(candidates)
-        super().__init__(f"“{query}” khớp với nhiều đơn vị: {'; '.join(self.candidates)}.")
+        super().__init__(
+            say("dossiers.ambiguous_units", unit=query, candidates="; ".join(self.candidates))
+        )
 
 
 def ontime_rate(

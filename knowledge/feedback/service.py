@@ -27,6 +27,7 @@ from knowledge.shared.periods import VIETNAM_TZ
 from knowledge.shared.phones import normalize_phone
 from knowledge.shared.privacy import mask_phone, mask_phones_in_text
 from knowledge.shared.text import normalize_vi
+from knowledge.shared.wording import say
 
 logger = logging.getLogger(__name__)
 
@@ -141,22 +142,22 @@ def validate_draft(draft: FeedbackDraft) -> FeedbackDraft:
     category = draft.category.strip()
     if category not in CATEGORIES:
         labels = ", ".join(CATEGORIES.values())
-        errors["category"] = f"Lĩnh vực phản ánh không hợp lệ, vui lòng chọn một trong: {labels}."
+        errors["category"] = say("feedback.invalid_category", categories=labels)
     content = _clean_text(draft.content)
-    if message := _text_problem(content, "Nội dung phản ánh", CONTENT_MAX):
+    if message := _text_problem(content, say("feedback.field_content"), CONTENT_MAX):
         errors["content"] = message
     citizen_name = normalize_vi(draft.citizen_name)
-    if message := _text_problem(citizen_name, "Họ và tên", NAME_MAX):
+    if message := _text_problem(citizen_name, say("feedback.field_name"), NAME_MAX):
         errors["citizen_name"] = message
     phone = normalize_phone(draft.phone)
     if phone is None:
-        errors["phone"] = "Số điện thoại di động không hợp lệ (ví dụ đúng: 0912345678)."
+        errors["phone"] = say("feedback.invalid_phone")
     sender_id = draft.sender_id.strip()
     if not sender_id or len(sender_id) > SENDER_ID_MAX:
-        errors["sender_id"] = "Không xác định được kênh gửi phản ánh."
+        errors["sender_id"] = say("feedback.unknown_channel")
     dossier_code = (draft.dossier_code or "").strip() or None
     if dossier_code is not None and len(dossier_code) > DOSSIER_CODE_MAX:
-        errors["dossier_code"] = "Mã hồ sơ không hợp lệ."
+        errors["dossier_code"] = say("feedback.invalid_dossier_code")
     if errors:
         raise InvalidFeedback(errors)
     return FeedbackDraft(
@@ -176,9 +177,9 @@ def _clean_text(text: str) -> str:
 
 def _text_problem(text: str, field: str, limit: int) -> str | None:
     if not text:
-        return f"{field} không được để trống."
+        return say("feedback.field_empty", field=field)
     if len(text) > limit:
-        return f"{field} dài {len(text)} ký tự, vượt quá {limit} ký tự cho phép."
+        return say("feedback.field_too_long", field=field, length=len(text), limit=limit)
     return None
 
 
@@ -282,7 +283,7 @@ class FeedbackService:
         or too long text and FeedbackNotFound for an unknown code.
         """
         answer = _clean_text(text)
-        if message := _text_problem(answer, "Nội dung trả lời", CONTENT_MAX):
+        if message := _text_problem(answer, say("feedback.field_reply"), CONTENT_MAX):
             raise InvalidFeedback({"reply": message})
         official = _official(by)
         with self._session(FeedbackStoreError, "reply") as session:
@@ -314,14 +315,13 @@ class FeedbackService:
             # The driver's message only: the wrapped one quotes parameters (phone, name).
             reason = mask_phones_in_text(str(getattr(exc, "orig", None) or type(exc).__name__))
             logger.error("feedback store failed to %s: %s", action, reason)
-            raise error(_STORE_MESSAGES[error]) from exc
+            raise error(say(_STORE_MESSAGES[error])) from exc
 
 
+# Catalogue keys of what each store failure says.
 _STORE_MESSAGES: dict[type[FeedbackStoreError], str] = {
-    FeedbackNotSaved: "Xin lỗi, hệ thống chưa lưu được phản ánh của bạn. "
-    "Vui lòng thử lại sau ít phút.",
-    FeedbackStoreError: "Hệ thống phản ánh, kiến nghị đang tạm gián đoạn. "
-    "Vui lòng thử lại sau ít phút.",
+    FeedbackNotSaved: "feedback.store_not_saved",
+    FeedbackStoreError: "feedback.store_unavailable",
 }
 
 
@@ -344,7 +344,7 @@ def _locked_by_code(session: Session, code: str) -> Feedback:
         query = select(Feedback).where(Feedback.code == canonical).with_for_update()
         row = session.scalar(query)
     if row is None:
-        raise FeedbackNotFound(f"Không tìm thấy phản ánh có mã {code.strip()}.")
+        raise FeedbackNotFound(say("feedback.no_such_feedback", code=code.strip()))
     return row
 
 

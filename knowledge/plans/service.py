@@ -25,6 +25,7 @@ from knowledge.plans.search import (
 )
 from knowledge.plans.units import unit_key
 from knowledge.shared.text import expand_abbreviations, fold_vi
+from knowledge.shared.wording import say
 
 _PERCENT = re.compile(r"(?:[≥≤]\s*)?\d+(?:[.,]\d+)?\s*%")
 
@@ -116,11 +117,11 @@ def cite(document: DocumentInfo, section: str = "") -> str:
     if document.number is None:
         name = document.title  # the source leaves the number blank: name the plan instead
     elif document.kind == "QĐ":
-        name = f"Kế hoạch ban hành kèm theo Quyết định số {document.number}"
+        name = say("citations.plan_of_decision", number=document.number)
     else:
-        name = f"Kế hoạch số {document.number}"
+        name = say("citations.plan_numbered", number=document.number)
     if document.issued is not None:
-        name += f" ngày {document.issued:%d/%m/%Y}"
+        name = say("citations.plan_issued", plan=name, issued=f"{document.issued:%d/%m/%Y}")
     parts = [name, document.issuer, section]
     citation = ", ".join(part for part in parts if part)
     return f"{citation} ({document.note})" if document.note else citation
@@ -282,7 +283,7 @@ def plan_info(slug: str, engine: Engine | None = None) -> PlanInfo:
     for plan in _plans_of(catalog(engine)):
         if plan.slug == slug:
             return plan
-    raise NotFoundError(f"Không tìm thấy kế hoạch “{slug}” trong cơ sở tri thức.")
+    raise NotFoundError(say("lookups.plan_not_found", plan=slug))
 
 
 def _newest_first(document: DocumentInfo) -> tuple[int, str]:
@@ -318,8 +319,9 @@ def _units_named(name: str, locality: str | None, engine: Engine | None) -> list
     kb = catalog(engine)
     found = [kb.units[u.id] for u in kb.registry.find(name, locality)]
     if not found:
-        where = f" ở {locality}" if locality else ""
-        raise NotFoundError(f"Không tìm thấy đơn vị “{name}”{where} trong các kế hoạch.")
+        if locality:
+            raise NotFoundError(say("lookups.unit_not_found_in", unit=name, locality=locality))
+        raise NotFoundError(say("lookups.unit_not_found", unit=name))
     return found
 
 

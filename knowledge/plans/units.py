@@ -134,7 +134,10 @@ def parse_units_yaml(data: Mapping[str, list[Mapping[str, object]]]) -> UnitRegi
             level = str(entry["level"])
             if level not in LEVELS:
                 raise ValueError(f"unit {name!r}: level {level!r} not in {LEVELS}")
-            aliases = [name, *(normalize_vi(str(a)) for a in entry.get("aliases") or ())]
+            listed = entry.get("aliases") or []
+            if not isinstance(listed, list):
+                raise ValueError(f"unit {name!r}: aliases must be a list, not {listed!r}")
+            aliases = [name, *(normalize_vi(str(a)) for a in listed)]
             units.append(
                 CanonicalUnit(
                     id=unit_id(locality, name),
@@ -219,19 +222,19 @@ def _split_item(item: str, registry: UnitRegistry) -> list[str]:
     (cost ``_UNKNOWN_COST``, cut only at commas or "và")."""
     tokens = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(item)]
     count = len(tokens)
-    best: list[tuple[int, int] | None] = [None] * (count + 1)  # (cost, previous cut)
-    best[0] = (0, 0)
+    # Each reachable cut: (cost of the best partition up to it, previous cut).
+    best: dict[int, tuple[int, int]] = {0: (0, 0)}
     for end in range(1, count + 1):
         for start in range(end):
-            if best[start] is None:
+            if start not in best:
                 continue
             cost = _part_cost(item, tokens, start, end, registry)
             if cost is None:
                 continue
             total = best[start][0] + cost
-            if best[end] is None or total < best[end][0]:
+            if end not in best or total < best[end][0]:
                 best[end] = (total, start)
-    if best[count] is None:
+    if count not in best:
         return [item]
     parts: list[str] = []
     end = count

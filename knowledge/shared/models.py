@@ -4,14 +4,17 @@ and one migration history) and a portable aware-datetime column."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import ClassVar
 
-from sqlalchemy import DateTime, Dialect
+from sqlalchemy import DateTime, Dialect, Table
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
 
 class Base(DeclarativeBase):
-    pass
+    # Every model here is mapped to a table, which create_all(tables=...) wants; SQLAlchemy
+    # types the attribute as any FROM clause (a model may be mapped to a subquery).
+    __table__: ClassVar[Table]
 
 
 class UtcDateTime(TypeDecorator[datetime]):

@@ -9,6 +9,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.core import ActionCancel, ActionCapabilities
+from tests.unit.actions.replies import said
 
 
 def _tracker(active_loop: str | None) -> Tracker:
@@ -34,7 +35,7 @@ def test_cancel_stops_the_form_and_clears_its_slots() -> None:
         "forms": {"feedback_form": {"required_slots": ["feedback_content", "feedback_phone"]}}
     }
     messages, events = _run(ActionCancel(), _tracker("feedback_form"), domain)
-    assert "đã hủy" in messages[0]["text"]
+    assert "đã hủy" in said(messages[0])
     assert any(e["event"] == "active_loop" and e["name"] is None for e in events)
     cleared = {e["name"] for e in events if e["event"] == "slot"}
     assert {"feedback_content", "feedback_phone", "requested_slot"} <= cleared
@@ -42,4 +43,4 @@ def test_cancel_stops_the_form_and_clears_its_slots() -> None:
 
 def test_cancel_without_a_form_says_there_is_nothing_to_cancel() -> None:
     messages, events = _run(ActionCancel(), _tracker(None), {})
-    assert "không có thao tác" in messages[0]["text"] and events == []
+    assert "không có thao tác" in said(messages[0]) and events == []

@@ -25,6 +25,7 @@ from knowledge.dossiers.status import DossierServiceUnavailable, DossierStatus
 from knowledge.dossiers.store import SqlDossierStore
 from knowledge.shared.ratelimit import SlidingWindowLimiter
 from tests.paths import ROOT
+from tests.unit.actions.replies import said
 
 DOMAIN = yaml.safe_load((ROOT / "domain" / "dossiers.yml").read_text(encoding="utf-8"))
 AddDossier = Callable[..., Dossier]
@@ -51,13 +52,13 @@ async def validate(t: Tracker) -> tuple[dict[str, Any], list[str]]:
     """The slots the validation action sets, and what it says."""
     dispatcher = CollectingDispatcher()
     events = await ValidateDossierForm().run(dispatcher, t, DOMAIN)
-    return {e["name"]: e["value"] for e in events}, [m["text"] for m in dispatcher.messages]
+    return {e["name"]: e["value"] for e in events}, [said(m) for m in dispatcher.messages]
 
 
 async def answer(action: ActionDossierStatus, t: Tracker) -> tuple[str, list[dict[str, Any]]]:
     dispatcher = CollectingDispatcher()
     events = await action.run(dispatcher, t, DOMAIN)
-    return "\n".join(m["text"] for m in dispatcher.messages), events
+    return "\n".join(said(m) for m in dispatcher.messages), events
 
 
 def status_action(engine: Engine, limit: int = 10) -> ActionDossierStatus:
@@ -222,4 +223,4 @@ async def test_cancelling_clears_the_form_and_says_so() -> None:
     assert {"event": "active_loop", "timestamp": None, "name": None} in events
     cleared = {e["name"] for e in events if e["event"] == "slot" and e["value"] is None}
     assert {"dossier_code", "dossier_code_attempts", "requested_slot"} <= cleared
-    assert "dừng tra cứu" in dispatcher.messages[0]["text"]
+    assert "dừng tra cứu" in said(dispatcher.messages[0])

@@ -30,6 +30,7 @@ from actions.feedback import (
 from knowledge.feedback import CATEGORIES, FeedbackDraft, FeedbackNotSaved, FeedbackService
 from knowledge.shared.db import make_engine
 from tests.paths import ROOT
+from tests.unit.actions.replies import said
 
 DOMAIN = yaml.safe_load((ROOT / "domain" / "feedback.yml").read_text(encoding="utf-8"))
 CITIZEN = "telegram:123456789"
@@ -67,7 +68,7 @@ def tracker(
 async def validate(t: Tracker, form: type = ValidateFeedbackForm) -> tuple[dict, list[str]]:
     dispatcher = CollectingDispatcher()
     events = await form().run(dispatcher, t, DOMAIN)
-    return {e["name"]: e["value"] for e in events}, [m["text"] for m in dispatcher.messages]
+    return {e["name"]: e["value"] for e in events}, [said(m) for m in dispatcher.messages]
 
 
 async def run(action: Any, t: Tracker) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -284,7 +285,7 @@ async def test_a_failed_save_gives_no_code_and_keeps_the_answers_for_a_retry() -
         ActionSubmitFeedback(FailingService()),  # type: ignore[arg-type]
         tracker("/affirm", "affirm", slots=FILLED),
     )
-    text = messages[0]["text"]
+    text = said(messages[0])
     assert "chưa lưu được" in text and "Anh/chị vui lòng thử lại sau" in text
     assert "PAKN" not in text
     assert slot_events(events) == {"feedback_confirmed": None}
@@ -299,7 +300,7 @@ async def test_a_database_that_cannot_be_opened_gives_no_code(tmp_path: Path) ->
     broken = FeedbackService(make_engine(f"sqlite:///{tmp_path}"))
     confirmed = tracker("/affirm", "affirm", slots=FILLED)
     messages, _ = await run(ActionSubmitFeedback(broken), confirmed)
-    assert "chưa lưu được" in messages[0]["text"] and "PAKN" not in messages[0]["text"]
+    assert "chưa lưu được" in said(messages[0]) and "PAKN" not in said(messages[0])
 
 
 async def test_cancelling_clears_every_answer_and_says_so() -> None:
@@ -315,7 +316,7 @@ async def test_cancelling_clears_every_answer_and_says_so() -> None:
         "action_listen",
     )
     messages, events = await run(ActionCancel(), t)
-    assert "đã hủy phản ánh" in messages[0]["text"]
+    assert "đã hủy phản ánh" in said(messages[0])
     slots = slot_events(events)
     assert all(slot in slots and slots[slot] is None for slot in FORM_SLOTS)
     assert {"event": "active_loop", "timestamp": None, "name": None} in events

@@ -13,10 +13,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import Engine
 
 from actions.stats import (
+    PERIODS,
     ActionOntimeStats,
     StatsQuery,
     meets_target,
     parse_query,
+    period_label,
     unit_phrase,
 )
 from knowledge.dossiers.models import Dossier, create_dossier_tables
@@ -24,6 +26,7 @@ from knowledge.plans.build import build
 from knowledge.plans.service import TargetMatch
 from knowledge.shared.db import make_engine, session_scope
 from knowledge.shared.periods import THIS_QUARTER
+from tests.unit.actions.replies import said
 
 TODAY = date(2026, 11, 22)
 # Copied from knowledge/plans/sources/hungyen-tp-cchc-2024.txt, Mục II.2.a, and hanoi-cchc-2021.txt.
@@ -184,7 +187,7 @@ async def test_an_ambiguous_unit_is_asked_with_short_buttons_then_answered(
 async def test_a_stale_button_is_not_guessed(engine: Engine) -> None:
     pressed = tracker("x", "choose_stats_unit", entities=[{"entity": "stats_choice", "value": "4"}])
     message, _ = await ask(engine, pressed)
-    assert "hỏi lại" in message["text"]
+    assert "hỏi lại" in said(message)
 
 
 async def test_an_unknown_unit_is_said_so(engine: Engine) -> None:
@@ -192,6 +195,15 @@ async def test_an_unknown_unit_is_said_so(engine: Engine) -> None:
     message, _ = await ask(engine, tracker("tỷ lệ đúng hạn của Hà Nội", entities=entities))
     assert "không tìm thấy đơn vị “Hà Nội”" in message["text"]
     assert "%" not in message["text"]
+
+
+@pytest.mark.parametrize("period", PERIODS)
+def test_every_period_a_question_may_name_is_worded_with_its_year(period: str) -> None:
+    assert period_label(period, 2025, TODAY).endswith("năm 2025")
+
+
+def test_no_period_named_is_the_quarter_under_way() -> None:
+    assert period_label(THIS_QUARTER, 2025, TODAY) == "quý IV năm 2026"
 
 
 async def test_a_period_not_begun_has_no_figures(engine: Engine) -> None:
@@ -213,4 +225,4 @@ async def test_demo_figures_are_labelled_as_demo(engine: Engine) -> None:
 async def test_no_dossier_table_is_a_polite_outage(tmp_path: Path) -> None:
     empty = make_engine(f"sqlite:///{tmp_path / 'empty.db'}")
     message, _ = await ask(empty, tracker("tỷ lệ đúng hạn quý 3"))
-    assert "đang gián đoạn" in message["text"]
+    assert "đang gián đoạn" in said(message)

@@ -213,3 +213,8 @@ def test_a_spelling_naming_two_units_of_one_locality_is_rejected() -> None:
 def test_an_unknown_level_is_rejected() -> None:
     with pytest.raises(ValueError, match="level"):
         parse_units_yaml({HANOI: [{"name": "Sở Nội vụ", "level": "city"}]})
+
+
+def test_aliases_written_as_one_text_are_rejected_not_read_letter_by_letter() -> None:
+    with pytest.raises(ValueError, match="aliases"):
+        parse_units_yaml({HANOI: [{"name": "Sở Nội vụ", "level": "province", "aliases": "SNV"}]})
