@@ -8,7 +8,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.core import MENU, menu_buttons, worded_button
+from actions.plans.actions import answer_as_plan_question
+from actions.services import outcome
 from knowledge.faq import FaqIndex, render
+from knowledge.plans.decide import ABSTAIN
 from knowledge.shared.wording import say
 
 # What each intent is about, as a button of wording/core.yml: (title, text sent when pressed).
@@ -61,12 +64,17 @@ class ActionFallbackSuggest(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
+        # The NLU was unsure, but a long question about a plan task ("... thì bộ phận nào phối
+        # hợp?") or a follow-up ("bên nào phối hợp?") is read by the plan question reader.
+        answered = answer_as_plan_question(dispatcher, tracker)
+        if answered is not None:
+            return answered
         if consecutive_fallbacks(tracker.events) >= 2:
             second_try = say("core.fallback_second", contact=contact_text())
             dispatcher.utter_message(text=second_try, buttons=menu_buttons())
-            return []
+            return outcome(ABSTAIN)
         ranking = tracker.latest_message.get("intent_ranking") or []
         dispatcher.utter_message(
             text=say("core.fallback_first"), buttons=suggestion_buttons(ranking)
         )
-        return []
+        return outcome(ABSTAIN)

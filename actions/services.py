@@ -16,6 +16,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions.formatting import source_line
 from actions.forms import latest_intent, latest_text
+from actions.plans.replies import plans_by_slug
+from actions.plans.targets import promised
 from knowledge.faq import (
     TOPIC_BY_INTENT,
     FaqEntry,
@@ -87,8 +89,13 @@ class ActionAnswerFaq(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        entry = pick_entry(self.index(), latest_intent(tracker), latest_text(tracker))
+        text = latest_text(tracker)
+        entry = pick_entry(self.index(), latest_intent(tracker), text)
         if entry is None:
+            promise = await asyncio.to_thread(promised, text, plans_by_slug()) if text else None
+            if promise is not None:  # what the plans promise citizens on this: cited
+                dispatcher.utter_message(text=promise.text)
+                return outcome(ANSWER, promise.reference)
             dispatcher.utter_message(text=not_supported(self._env))
             return outcome(ABSTAIN)
         lines = [render(entry, self._env)]

@@ -23,6 +23,7 @@ from knowledge.dossiers.models import create_dossier_tables
 from knowledge.feedback import FeedbackService
 from knowledge.plans.build import build
 from knowledge.plans.deadlines import DeadlineOccurrence, deadlines_between, next_deadlines
+from knowledge.plans.decide import THRESHOLDS
 from knowledge.plans.lookups import write_lookups
 from knowledge.plans.manifest import load_manifests
 from knowledge.plans.search import catalog
@@ -234,6 +235,8 @@ def _search(args: argparse.Namespace) -> int:
         role=args.role,
         limit=args.limit,
     )
+    # Rows holding a few scattered words of the query are no match (as in the assistant).
+    matches = [m for m in matches if m.coverage >= THRESHOLDS.clarify_coverage]
     if not matches:
         raise NotFoundError(say("cli.no_task", query=text))
     _print(args, matches, _task_lines)

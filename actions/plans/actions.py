@@ -145,6 +145,32 @@ class ActionChoosePlan(Action):
         return respond(dispatcher, tracker, question)
 
 
+def answer_as_plan_question(
+    dispatcher: CollectingDispatcher, tracker: Tracker
+) -> list[EventType] | None:
+    """The answer to a message the NLU could not place, when it reads as a question about a
+    plan task: it says what it asks ("ai chủ trì", "phối hợp", "hạn", "sản phẩm") about a topic,
+    or asks it of the last task answered about. None when it does not read so."""
+    plans = list(plans_by_slug().values())
+    message = tracker.latest_message
+    question = read_question(
+        TASK_RESPONSIBLE, message.get("text") or "", entities_of(message), plans, unit_names()
+    )
+    follow_up = not question.asks_anew and tracker.get_slot(LAST_TASK)
+    if question.asks and (question.asks_anew or follow_up):
+        return respond(dispatcher, tracker, question)
+    last = last_question(tracker, plans)
+    if (
+        last is not None
+        and not question.asks_anew
+        and last.kind in (REPORTING_DEADLINE, PLAN_TARGET)
+    ):
+        # "gửi qua đâu?", "còn báo cáo cả năm?" after a deadline answer: the same question,
+        # whose answer says to whom and when
+        return respond(dispatcher, tracker, refine(last, question))
+    return None
+
+
 class ActionChooseTask(Action):
     """A task chosen with a button: the pending question answered about that task."""
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 
 from actions.formatting import bullet_list, locality_label, plan_label, source_line
-from actions.plans.replies import Context, Reply, documents_for, where, which_plan
+from actions.plans.replies import Context, Reply, documents_for, out_of_scope, where, which_plan
+from actions.plans.tasks import task_answer
 from knowledge.plans.decide import ABSTAIN
-from knowledge.plans.question import PlanQuestion
+from knowledge.plans.question import PlanQuestion, names_only_a_plan, topic_of
 from knowledge.plans.service import PlanInfo
 from knowledge.shared.text import fold_vi
 from knowledge.shared.wording import say
@@ -27,6 +28,11 @@ _LIST_PHRASES = (
 
 
 def plan_answer(q: PlanQuestion, context: Context, plans: dict[str, PlanInfo]) -> Reply:
+    refused = out_of_scope(q, plans)
+    if refused is not None:
+        return refused
+    if _asks_about_content(q, plans) and not _SIGNER.search(fold_vi(q.text)):
+        return task_answer(q, context, plans)  # "kế hoạch ... bố trí bao nhiêu tiền ...": a task
     scope = documents_for(q, plans)
     refers_back = scope is None and context.last_document in plans and _says_this_plan(q.text)
     if refers_back and context.last_document:
@@ -56,6 +62,10 @@ def plan_answer(q: PlanQuestion, context: Context, plans: dict[str, PlanInfo]) -
 
 
 _SIGNER = re.compile(r"\b(?:ai ky|nguoi ky|ky ten|ky ban hanh|ky boi|ky quyet dinh)\b")
+
+
+def _asks_about_content(q: PlanQuestion, plans: dict[str, PlanInfo]) -> bool:
+    return not names_only_a_plan(topic_of(q, {p.locality for p in plans.values()}))
 
 
 def _says_this_plan(text: str) -> bool:

@@ -38,8 +38,8 @@ SEARCH_LIMIT = 12
 # Questions offered when nothing matched: each is answered from the documents.
 EXAMPLES: dict[str, tuple[str, ...]] = {
     TASK_RESPONSIBLE: (
-        "Ai chủ trì số hóa hồ sơ, kết quả giải quyết TTHC?",
-        "Ai chủ trì cải cách tài chính công?",
+        "Ai chủ trì số hóa hồ sơ, kết quả giải quyết TTHC theo kế hoạch PAPI?",
+        "Ai chủ trì cải cách tài chính công ở thành phố Hưng Yên?",
         "Ai chủ trì tập huấn công tác CCHC?",
     ),
     TASK_DUE: (
@@ -48,7 +48,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     ),
     UNIT_TASKS: ("Phòng Tư pháp phụ trách những gì?", "Sở Nội vụ chủ trì nhiệm vụ nào?"),
     REPORTING_DEADLINE: (
-        "Hạn nộp báo cáo CCHC sắp tới?",
+        "Hạn nộp báo cáo CCHC sắp tới của xã Long Điền A?",
         "Báo cáo CCHC quý III năm 2024 hạn ngày nào?",
     ),
     PLAN_TARGET: (

@@ -56,10 +56,14 @@ class DeadlineFacts:
 def deadline_answer(q: PlanQuestion, context: Context, plans: dict[str, PlanInfo]) -> Reply:
     # A year here is when reports fall, not which plan: a rule stays in force after its year.
     unyeared = replace(q, year=None)
-    refused = out_of_scope(unyeared, plans) or which_place(unyeared, plans)
+    # A year no plan of the place has: its reports are not in the base, whatever an older
+    # plan's rule would give.
+    refused = out_of_scope(q, plans) or which_place(unyeared, plans)
     if refused is not None:
         return refused
     scope = documents_for(unyeared, plans)
+    if scope is None and q.year:  # "báo cáo quý III năm 2024": the plans of that year
+        scope = tuple(slug for slug, plan in plans.items() if plan.year == q.year) or None
     if scope is None and context.last_document in plans:
         scope = (context.last_document,)  # "còn báo cáo cả năm?" goes on with the same plan
     if scope is None:  # one locality's deadlines are never another's: ask whose
@@ -70,9 +74,7 @@ def deadline_answer(q: PlanQuestion, context: Context, plans: dict[str, PlanInfo
     facts = deadline_facts(context.today, scope, q.period, q.year)
     if not facts.deadlines:
         named = ", ".join(plan_label(plans[d]) for d in scope)
-        return Reply(
-            say("plans.no_deadlines", plans=named, where=where(q, plans)), outcome=ABSTAIN
-        )
+        return Reply(say("plans.no_deadlines", plans=named, where=where(q, plans)), outcome=ABSTAIN)
     return Reply(
         deadline_text(facts, plans, context.today),
         document=only_plan(scope),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from actions.formatting import bullet_list, plan_label, shorten, source_line
 from actions.plans.replies import (
     MAX_ITEMS,
@@ -15,14 +17,22 @@ from actions.plans.replies import (
     which_place,
     which_plan,
 )
-from knowledge.plans.question import PlanQuestion, target_topic
+from knowledge.plans.decide import ABSTAIN, ANSWER
+from knowledge.plans.question import (
+    PLAN_TARGET,
+    PlanQuestion,
+    names_only_a_plan,
+    read_question,
+    target_topic,
+)
 from knowledge.plans.ranking import best_of_plan, merge_ranked, plans_in_contention
 from knowledge.plans.service import PlanInfo, TargetMatch, find_targets, targets_of
+from knowledge.shared.wording import say
 
 MAX_TARGET_PLANS = 3
 # A target answer lists a plan's targets on the topic: it needs more of the topic than a task
 # answer to be about it (tuned on the question bank's dev split).
-TARGET_COVERAGE = 0.5
+TARGET_COVERAGE = 0.4
 
 
 def target_answer(q: PlanQuestion, context: Context, plans: dict[str, PlanInfo]) -> Reply:
@@ -38,8 +48,9 @@ def target_answer(q: PlanQuestion, context: Context, plans: dict[str, PlanInfo])
             + " ạ.\n"
             + "\n".join(source_line(plans[d]) for d in scope),
             document=only_plan(scope),
+            outcome=ABSTAIN,
         )
-    if not topic:
+    if not topic or names_only_a_plan(topic):  # "mục tiêu của kế hoạch CCHC tỉnh ... là gì"
         return _all_targets(scope, plans)
     hits = merge_ranked(
         *(find_targets(topic, document=d, limit=SEARCH_LIMIT) for d in scope or (None,))
@@ -48,13 +59,24 @@ def target_answer(q: PlanQuestion, context: Context, plans: dict[str, PlanInfo])
     if hits and max(h.coverage for h in hits) < TARGET_COVERAGE:
         hits = []  # only scattered words of the topic: no target is about it
     contenders = plans_in_contention(hits)[:MAX_TARGET_PLANS]
-    if not contenders:  # a plan named without a topic it has: its targets are the answer
-        return _all_targets(scope, plans) if scope else not_found(q, plans, "chỉ tiêu nào")
+    if not contenders:  # a topic no target speaks of: said so, never another target instead
+        return not_found(q, plans, "chỉ tiêu nào")
     blocks = [
         _targets_block(best_of_plan(hits, document, limit=2), plans[document], shown=260)
         for document in contenders
     ]
     return _targets_reply(blocks, contenders)
+
+
+def promised(text: str, plans: dict[str, PlanInfo]) -> Reply | None:
+    """What the plans promise citizens on the topic of ``text`` ("hồ sơ trễ hẹn có được xin
+    lỗi không", "trả đúng hẹn bao nhiêu phần trăm"): the targets that speak of it, cited; None
+    when no target does."""
+    q = read_question(PLAN_TARGET, text, (), list(plans.values()))
+    if q.foreign or out_of_scope(q, plans) is not None:
+        return None
+    reply = target_answer(q, Context(date.min), plans)
+    return reply if reply.outcome == ANSWER else None
 
 
 def _all_targets(scope: tuple[str, ...] | None, plans: dict[str, PlanInfo]) -> Reply:
@@ -81,5 +103,7 @@ def _targets_block(targets: list[TargetMatch], plan: PlanInfo, *, shown: int, mo
 
 def _targets_reply(blocks: list[str], documents: list[str] | tuple[str, ...]) -> Reply:
     return Reply(
-        "Dạ, chỉ tiêu trong kế hoạch:\n\n" + "\n\n".join(blocks), document=only_plan(documents)
+        say("plans.targets_head") + "\n\n" + "\n\n".join(blocks),
+        document=only_plan(documents),
+        reference="targets:" + ",".join(documents),
     )

@@ -32,7 +32,8 @@ from actions.plans.replies import (
     where,
     which_place,
 )
-from knowledge.plans.decide import ABSTAIN, ANSWER, CLARIFY, Decision, decide
+from actions.plans.units import unit_answer
+from knowledge.plans.decide import ABSTAIN, ANSWER, CLARIFY, THRESHOLDS, Decision, decide
 from knowledge.plans.question import (
     ASK_DUE,
     ASK_LEAD,
@@ -42,7 +43,16 @@ from knowledge.plans.question import (
     topic_of,
     wanted,
 )
-from knowledge.plans.service import NotFoundError, PlanInfo, TaskMatch, find_tasks, task_by_id
+from knowledge.plans.ranking import preferred
+from knowledge.plans.service import (
+    NotFoundError,
+    PlanInfo,
+    TaskMatch,
+    find_tasks,
+    task_by_id,
+    unit_named_in,
+)
+from knowledge.plans.units import unit_key
 from knowledge.shared.wording import say
 
 CHOOSE_TASK = "choose_task"
@@ -60,10 +70,22 @@ def task_answer(q: PlanQuestion, context: Context, plans: dict[str, PlanInfo]) -
     refused = out_of_scope(q, plans) or which_place(q, plans)
     if refused is not None:
         return refused
-    hits = search_tasks(q, plans)
     topic = topic_of(q, {p.locality for p in plans.values()})
+    unit = q.unit or unit_named_in(q.text)
+    if unit and not set(topic.split()) - set(unit_key(unit).split()):
+        # "Thanh tra thành phố chủ trì những việc gì?": nothing but the unit is named
+        return unit_answer(replace(q, unit=unit), context, plans)
+    # A task that says nothing of what is asked (no lead named) cannot answer "ai chủ trì"; a
+    # unit's general duty ("Các sở: xây dựng kế hoạch kiểm tra công vụ") answers only when no
+    # task of the plans covers the topic.
+    hits = preferred(search_tasks(q, plans), lambda t: tells(t, wanted(q)))
+    hits = preferred(hits, lambda t: not is_duty(t) and t.coverage >= THRESHOLDS.answer_coverage)
+    chosen_plan = bool(q.document or q.localities)
     decision = decide(
-        hits, lambda a, b: same_answer(a, b, wanted(q)), topic_words=len(topic.split())
+        hits,
+        lambda a, b: same_answer(a, b, wanted(q)),
+        topic_words=len(topic.split()),
+        apart=None if chosen_plan else lambda a, b: a.document != b.document,
     )
     if decision.outcome == ANSWER:
         (best,) = decision.matches
@@ -110,15 +132,27 @@ def search_tasks(q: PlanQuestion, plans: dict[str, PlanInfo]) -> list[TaskMatch]
     return []
 
 
+_FIELDS = {
+    ASK_LEAD: lambda t: t.lead or t.lead_as_written,
+    ASK_SUPPORT: lambda t: t.support or t.support_as_written,
+    ASK_DUE: lambda t: t.due,
+    ASK_PRODUCT: lambda t: t.product,
+}
+
+
+def is_duty(task: TaskMatch) -> bool:
+    """A unit's duty from "Tổ chức thực hiện", searchable as a task (knowledge.plans.search)."""
+    return ":duty:" in task.task_id
+
+
+def tells(task: TaskMatch, asked: frozenset[str]) -> bool:
+    """Whether the task states something of what is asked."""
+    return any(_FIELDS[ask](task) for ask in asked)
+
+
 def same_answer(a: TaskMatch, b: TaskMatch, asked: frozenset[str]) -> bool:
     """Whether two tasks give the same answer to what is asked (the same lead, say)."""
-    fields = {
-        ASK_LEAD: lambda t: t.lead or t.lead_as_written,
-        ASK_SUPPORT: lambda t: t.support or t.support_as_written,
-        ASK_DUE: lambda t: t.due,
-        ASK_PRODUCT: lambda t: t.product,
-    }
-    return all(fields[ask](a) == fields[ask](b) and fields[ask](a) for ask in asked)
+    return all(_FIELDS[ask](a) == _FIELDS[ask](b) and _FIELDS[ask](a) for ask in asked)
 
 
 def _undecided(decision: Decision[TaskMatch], q: PlanQuestion, plans: dict[str, PlanInfo]) -> Reply:

@@ -9,25 +9,35 @@ from actions.plans.replies import (
     MAX_ITEMS,
     Context,
     Reply,
+    documents_for,
     examples_reply,
     only_plan,
+    out_of_scope,
     where,
     which_plan,
 )
+from knowledge.plans.decide import ABSTAIN
 from knowledge.plans.question import PlanQuestion, unit_phrase
 from knowledge.plans.service import NotFoundError, PlanInfo, UnitWork, unit_named_in, unit_work
 from knowledge.shared.text import fold_vi
 
 
 def unit_answer(q: PlanQuestion, context: Context, plans: dict[str, PlanInfo]) -> Reply:
+    refused = out_of_scope(q, plans)
+    if refused is not None:
+        return refused
     name = q.unit or unit_named_in(q.text) or unit_phrase(q.text)
     if not name:
         return examples_reply("Dạ, Anh/chị cho em biết tên đơn vị ạ, ví dụ:", q.kind)
+    # Within the plans the question names (by number, place or year): a unit's work in the
+    # PAPI plan of 2023 is no answer about the 2024 plan.
+    scope: tuple[str | None, ...] = documents_for(q, plans) or (None,)
     try:
         works = [
             work
             for loc in q.localities or (None,)
-            for work in unit_work(name, locality=loc, document=q.document, role=q.role)
+            for document in scope
+            for work in unit_work(name, locality=loc, document=document, role=q.role)
             if work.lead or work.support or work.duties
         ]
     except NotFoundError as error:
@@ -38,7 +48,10 @@ def unit_answer(q: PlanQuestion, context: Context, plans: dict[str, PlanInfo]) -
             q.kind,
         )
     if not works:
-        return Reply(f"Dạ, em không thấy nhiệm vụ nào giao cho “{name}”{where(q, plans)} ạ.")
+        return Reply(
+            f"Dạ, em không thấy nhiệm vụ nào giao cho “{name}”{where(q, plans)} ạ.",
+            outcome=ABSTAIN,
+        )
     documents = list(dict.fromkeys(d for work in works for d in _documents_of(work)))
     if len(works) > 1 and len(documents) > 1:
         return which_plan(documents, plans, "có {n} kế hoạch giao việc cho đơn vị tên này.")

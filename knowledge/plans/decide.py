@@ -70,10 +70,13 @@ def decide(
     thresholds: Thresholds | None = None,
     *,
     topic_words: int = 2,
+    apart: Callable[[M, M], bool] | None = None,
 ) -> Decision[M]:
     """What to do with ``matches``; ``same_answer`` says whether two matches give the same
     answer to what the question asks. A topic of one word (``topic_words``) is too little to
-    answer from: at best it is asked back."""
+    answer from: at best it is asked back. ``apart`` says whether two matches come from
+    sources the question does not choose between (plans of different places, when it names
+    none): a rival from apart that covers the topic as fully is close, whatever its score."""
     thresholds = thresholds or THRESHOLDS
     if not matches:
         return Decision(ABSTAIN, (), 0.0)
@@ -86,9 +89,12 @@ def decide(
     close = [
         m
         for m in ranked[1:]
-        if fit(m, top, thresholds) >= thresholds.tie * best_fit
-        and m.coverage >= thresholds.clarify_coverage
+        if m.coverage >= thresholds.clarify_coverage
         and not same_answer(m, best)
+        and (
+            fit(m, top, thresholds) >= thresholds.tie * best_fit
+            or (apart is not None and apart(m, best) and m.coverage >= best.coverage)
+        )
     ]
     rivalry = max((fit(m, top, thresholds) / best_fit for m in close), default=0.0)
     confidence = round(best.coverage * (1 - rivalry / 2), 4)

@@ -82,7 +82,6 @@ _PERIOD_KEYS = frozenset({"Q1", "Q2", "Q3", "Q4", "H1", "H2", "9M", "Y"})
 # ("giai đoạn 2021 - 2025") or a document number ("45/2020").
 _YEAR = re.compile(r"(?<![\d/])(?P<year>(?:19|20)\d\d)(?![\d/])")
 _RANGE_NEIGHBOUR = re.compile(r"(?:[-–]\s*$|^\s*[-–])")
-_SAID_AS_YEAR = re.compile(r"\bnam\s*$")
 # Plan numbers as people write them: "146/KH-UBND", "kế hoạch 136", "quyết định 5743".
 _PLAN_NUMBER = re.compile(
     r"\b(?P<slash>\d{1,5})\s*/\s*(?:kh|qd)\b"
@@ -100,7 +99,8 @@ _PERIOD_WORDS = re.compile(
 # sơ) with "hỗ trợ", "cửa" (một cửa) with "của", so a lone syllable is removed only when it
 # cannot be part of a topic's words.
 _ASKING = re.compile(
-    r"\b(?:(?:don vi|co quan|phong|ben|bo phan) (?:chu tri|phoi hop)|chu tri|phoi hop|ho tro|tham gia|phu trach|dau moi|dam nhan|dam nhiem|"
+    r"\b(?:(?:don vi|co quan|phong|ben|bo phan) (?:chu tri|phoi hop)|"
+    r"chu tri|phoi hop|ho tro|tham gia|phu trach|dau moi|dam nhan|dam nhiem|"
     r"chiu trach nhiem(?: chinh)?|trach nhiem|thuc hien|giao cho|duoc giao|"
     r"(?:don vi|co quan|phong|ben|so|bo phan|cap|nguoi) (?:nao|gi)|"
     r"nhiem vu(?: nay| do)?|cong viec(?: nay)?|viec nay|viec do|"
@@ -109,7 +109,8 @@ _ASKING = re.compile(
     r"la gi|lam gi|lam theo|nhu the nao|the nao|ra sao|thi sao|the con|con ai|ai nua|"
     r"sap toi|deadline|cho (?:em|toi|minh|chau) (?:hoi|biet)|xin hoi|cho hoi|cho biet|"
     r"anh chi|biet|giup|ok|nhe|nhi|a|oi|da|vay|thi|sao|con|nua|ai|nao|gi|la|nhung|cac|"
-    r"em|toi|duoc|khong|phai|xong|han|chot|may|ra|luon|voi|va|o|lam|vang|ha|ah|dau|the)\b"
+    r"em|toi|duoc|khong|phai|xong|han|chot|may|ra|luon|voi|va|o|lam|vang|ha|ah|dau|"
+    r"the (?:ai|thi|nao|con))\b"
 )
 # What a target question says around its topic: "tỷ lệ … phải đạt bao nhiêu", "chỉ tiêu …".
 _TARGET_ASKING = re.compile(
@@ -189,18 +190,43 @@ def read_question(
     named = named_documents(text, plans)
     known = {p.locality for p in plans}
     return PlanQuestion(
-        kind=kind,
+        kind=kind_of(text, kind),
         text=text,
         role=role_of(text, values.get("role", ())),
         unit=next(iter(values.get("unit", ())), None),
         localities=localities_of(text, values.get("locality", ()), known),
-        year=year_of(text, values.get("year", ()), {p.year for p in plans}),
+        year=year_of(text, values.get("year", ())),
         period=period_of(text, [e for e in entities if e.name == "period"]),
         document=named[0] if len(named) == 1 else None,
         asks_anew=bool(content_words(text, known, entities)),
         asks=asks_of(text),
         foreign=tuple(foreign_places(text, known, unit_names)),
     )
+
+
+# What the words say is asked, whatever the NLU's intent: a reporting deadline ("báo cáo ...
+# hạn ngày nào"), a target's figure ("đạt bao nhiêu phần trăm"). Folded.
+_REPORT_DUE = re.compile(
+    r"\bbao cao\b.*\b(?:han|ngay nao|ngay may|truoc ngay|khi nao|bao gio|chot|nop|gui)\b"
+    r"|\b(?:han|ngay nao|truoc ngay|khi nao|bao gio|nop|gui)\b.*\bbao cao\b"
+)
+_TARGET_FIGURE = re.compile(
+    r"\b(?:bao nhieu|may) ?(?:phan tram|%)|%|\bphan tram\b|\bchi tieu\b|\bty le\b.*\bdat\b"
+)
+
+
+def kind_of(text: str, nlu_kind: str) -> str:
+    """The kind of plan question ``text`` asks: the NLU's unless the words say otherwise (a
+    reporting deadline asked as a task's due date, a target's figure asked as "who")."""
+    folded = expand_abbreviations(text)
+    if nlu_kind in (TASK_RESPONSIBLE, TASK_DUE, PLAN_INFO) and _REPORT_DUE.search(folded):
+        return REPORTING_DEADLINE
+    asks_a_unit = any(cue.search(folded) for ask, cue in _ASK_CUES if ask == ASK_LEAD)
+    if nlu_kind in (TASK_RESPONSIBLE, TASK_DUE, PLAN_INFO, REPORTING_DEADLINE) and (
+        _TARGET_FIGURE.search(folded) and not asks_a_unit
+    ):
+        return PLAN_TARGET
+    return nlu_kind
 
 
 def asks_of(text: str) -> frozenset[str]:
@@ -232,6 +258,24 @@ def topic_of(q: PlanQuestion, known_localities: Collection[str]) -> str:
     words = content_words(rest, known_localities)
     foreign = set(" ".join(q.foreign).split())
     return " ".join(w for w in words if w not in foreign)
+
+
+# Folded words about a plan itself (its kind, number, date, issuer, scope): a topic made of
+# these asks about the plan, not about a task or target in it.
+_PLAN_ITSELF = """
+so hieu ngay ban hanh nao ky ten co quan cua ubnd uy ban nhan dan thanh pho tinh xa noi dung
+gom co bao nhieu nhung danh sach cac van ban quyet dinh qd kh thong tin ve tom tat pham vi nam
+may luc gio hieu luc tieu de cai cach hanh chinh nha nuoc chinh quyen muc tieu chi tieu ke
+hoach gi dat ra de tong the chung
+"""
+_PLAN_IDENTITY = frozenset(_PLAN_ITSELF.split())
+
+
+def names_only_a_plan(topic: str) -> bool:
+    """Whether a topic's words only name or describe a plan ("cải cách hành chính nhà nước",
+    "quyết định 5743"): fewer than two words about anything else."""
+    other = [w for w in topic.split() if w not in _PLAN_IDENTITY and not w.isdigit()]
+    return len(other) < 2
 
 
 def refine(last: PlanQuestion, new: PlanQuestion) -> PlanQuestion:
@@ -291,8 +335,9 @@ def without_localities(text: str, known: Collection[str]) -> str:
     return rest if named else text
 
 
-def year_of(text: str, entity_values: Iterable[str], plan_years: Collection[int]) -> int | None:
-    """A year the user names: a plan's year anywhere, any year said as "năm …"."""
+def year_of(text: str, entity_values: Iterable[str]) -> int | None:
+    """A year the user names, said as one: "năm 2022", "kế hoạch 2022", "HN 2021"; not a
+    range ("giai đoạn 2021 - 2025") nor part of a number ("45/2020")."""
     for value in entity_values:
         match = _YEAR.search(value)
         if match:
@@ -302,9 +347,7 @@ def year_of(text: str, entity_values: Iterable[str], plan_years: Collection[int]
         before, after = folded[: match.start()], folded[match.end() :]
         if _RANGE_NEIGHBOUR.search(before) or _RANGE_NEIGHBOUR.search(after[:3]):
             continue
-        year = int(match["year"])
-        if year in plan_years or _SAID_AS_YEAR.search(before):
-            return year
+        return int(match["year"])
     return None
 
 
@@ -325,7 +368,7 @@ def named_documents(text: str, plans: Sequence[PlanInfo]) -> list[str]:
     in their title ("PAPI")."""
     folded = fold_vi(text)
     numbers = {m["slash"] or m["word"] for m in _PLAN_NUMBER.finditer(folded)}
-    words = set(folded.split())
+    words = set(re.findall(r"\w+", folded))
     named = []
     for plan in plans:
         acronym = _ACRONYM.search(plan.title)

@@ -138,9 +138,7 @@ class TopicIndex:
             for i in candidates[:limit]
         ]
 
-    def _coverage(
-        self, position: int, weights: dict[str, float], pairs: dict[str, float]
-    ) -> float:
+    def _coverage(self, position: int, weights: dict[str, float], pairs: dict[str, float]) -> float:
         own, context = self._own_sets[position], self._context_sets[position]
 
         def share(wanted: dict[str, float]) -> float:

@@ -156,9 +156,7 @@ class Catalog:
         # A unit's duty ("Sở Nội vụ: chủ trì ...") answers "who does X" as a task does.
         self._searchable = self.tasks + _duties_as_tasks(self.responsibilities, self.tasks)
         self._tasks_by_id = {t.id: t for t in self._searchable}
-        self._task_index = TopicIndex(
-            (f"{t.text} {t.product}", t.group) for t in self._searchable
-        )
+        self._task_index = TopicIndex((f"{t.text} {t.product}", t.group) for t in self._searchable)
         self._target_index = TopicIndex((t.text, t.topic) for t in self.targets)
         self._deadline_index = TopicIndex(
             (f"{d.title} {d.text}", d.recipient) for d in self.deadlines

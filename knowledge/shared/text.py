@@ -52,6 +52,14 @@ ABBREVIATIONS: dict[str, str] = {
     "cq": "co quan",
     "tt": "trung tam",
     "ktxh": "kinh te xa hoi",
+    "kh": "ke hoach",
+    "nsnn": "ngan sach nha nuoc",
+    "qh": "quy hoach",
+    "sd": "su dung",
+    "hn": "ha noi",
+    "hy": "hung yen",
+    "tphcm": "thanh pho ho chi minh",
+    "hcm": "ho chi minh",
 }
 
 _WORD = re.compile(r"\w+", re.UNICODE)

@@ -60,9 +60,12 @@ def test_the_entry_closest_to_the_question_is_picked(text: str, intent: str, ent
     assert picked is not None and picked.id == entry
 
 
-def test_a_question_matching_no_entry_gets_the_topics_first_entry() -> None:
-    picked = pick_entry(INDEX, "ask_postal_service", "ờ")
-    assert picked is not None and picked.id == INDEX.by_topic("postal")[0].id
+def test_a_question_matching_no_entry_gets_no_entry_but_asking_for_a_person_does() -> None:
+    # No generic text passed off as the answer: the action then says it cannot help here.
+    assert pick_entry(INDEX, "ask_postal_service", "ờ") is None
+    assert pick_entry(INDEX, "ask_online_service", "căn cước cho con cần giấy tờ gì") is None
+    contact = pick_entry(INDEX, "request_human", "ờ")
+    assert contact is not None and contact.id == INDEX.by_topic("contact")[0].id
 
 
 @pytest.mark.parametrize("text", ["nộp lệ phí online thế nào", "nop le phi online the nao"])

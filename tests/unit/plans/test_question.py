@@ -96,6 +96,7 @@ def test_a_locality_normalised_by_the_nlu_wins_over_the_text() -> None:
     [
         ("kế hoạch CCHC 2024 của TP Hưng Yên số mấy", 2024),
         ("lịch nộp báo cáo CCHC năm 2026", 2026),  # said as a year, though no plan has it
+        ("ke hoach cchc 2022 cua ha noi", 2022),  # a year without "năm"
         ("đề án đào tạo bồi dưỡng cán bộ công chức giai đoạn 2021 - 2025", None),
         ("Xây dựng tiêu chí đánh giá CCHC giai đoạn 2021-2025", None),
         ("theo Nghị định số 45/2020/NĐ-CP", None),
@@ -103,7 +104,7 @@ def test_a_locality_normalised_by_the_nlu_wins_over_the_text() -> None:
     ],
 )
 def test_years_are_years_not_ranges_or_numbers(text: str, year: int | None) -> None:
-    assert year_of(text, [], {p.year for p in PLANS}) == year
+    assert year_of(text, []) == year
 
 
 def test_periods_come_from_the_text_and_a_bare_nam_entity_is_not_a_period() -> None:
