@@ -24,7 +24,7 @@ from telegram.ext import Application
 
 from bot.telegram.app import build_application
 from bot.telegram.config import Settings
-from bot.telegram.officials import Clock, utc_now
+from knowledge.shared.clock import Clock, utc_now
 
 TOKEN = "123456:TEST-token"
 CHAT_ID = 4242
@@ -206,6 +206,19 @@ def press_update(application: Application, delivered: dict[str, Any], data: str)
         "data": data,
         "message": delivered,
     }
-    return Update.de_json(
+    update = Update.de_json(
         {"update_id": next(_update_ids), "callback_query": query}, application.bot
     )
+    # What getUpdates and the webhook do to every update: the keys Telegram sends back become
+    # the payloads the library kept (arbitrary callback data).
+    application.bot.insert_callback_data(update)
+    return update
+
+
+def button_data(delivered: dict[str, Any], title: str) -> str:
+    """The callback data Telegram holds for the button titled ``title`` of a delivered message."""
+    for row in delivered["reply_markup"]["inline_keyboard"]:
+        for button in row:
+            if button["text"] == title:
+                return str(button["callback_data"])
+    raise AssertionError(f"no button {title!r}")

@@ -10,7 +10,6 @@ from telegram.ext import Application
 
 from bot.telegram.config import Settings
 from bot.telegram.handlers import HELP
-from bot.telegram.notify import Delivery, deliver_with_token
 from bot.telegram.officials import (
     OFFICIAL_HELP,
     REFUSED,
@@ -28,9 +27,7 @@ from tests.fakes import FakeClock
 from tests.unit.telegram.telegram_fakes import (
     CHAT_ID,
     OFFICIAL,
-    TOKEN,
     FakeBotApi,
-    closed_port_url,
     running,
     text_update,
 )
@@ -354,20 +351,3 @@ async def test_phananh_mistakes_get_a_vietnamese_answer(
         assert text.startswith("Dạ, lệnh phản ánh dùng như sau:")
     else:
         assert text == answer
-
-
-async def test_a_reply_given_on_the_web_page_reaches_the_telegram_citizen_too(
-    official_settings: Settings, bot_api: FakeBotApi
-) -> None:
-    # The web page runs without the bot: it reaches Telegram with the bot's token alone.
-    service = FeedbackService(get_engine(official_settings.database_url))
-    code = service.submit(complaint(f"telegram:{CITIZEN_CHAT}"))
-    reply = service.reply(code, "Đã chuyển Phòng Tài nguyên và Môi trường.", by="web:can-bo")
-    delivery = await deliver_with_token(TOKEN, bot_api.base_url, reply)
-    assert delivery is Delivery.SENT
-    assert bot_api.texts_to(CITIZEN_CHAT) == [
-        f"Dạ, cơ quan chức năng đã trả lời phản ánh {code} của Anh/chị:\n\n"
-        "Đã chuyển Phòng Tài nguyên và Môi trường."
-    ]
-    unreachable = await deliver_with_token(TOKEN, closed_port_url() + "/bot", reply)
-    assert unreachable is Delivery.FAILED
