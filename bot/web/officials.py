@@ -286,14 +286,7 @@ async def render_dashboard(desk: OfficialsDesk, month: date, status: str, notice
         desk.inbox(_status_query(status)),
     )
     return pages.dashboard(
-        month=month,
-        today=desk.today(),
-        in_month=in_month,
-        ahead=ahead,
-        rules=rules,
-        status=status,
-        complaints=complaints,
-        notice=notice,
+        pages.Dashboard(month, desk.today(), in_month, ahead, rules, status, complaints, notice)
     )
 
 

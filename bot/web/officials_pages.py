@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 from pathlib import Path
 
@@ -55,36 +55,33 @@ def message_page(title: str, text: str) -> str:
     return render("message.html", title=title, text=text)
 
 
-def dashboard(
-    *,
-    month: date,
-    today: date,
-    in_month: Sequence[DeadlineOccurrence],
-    ahead: Sequence[DeadlineOccurrence],
-    rules: Sequence[RecurringRule],
-    status: str,
-    complaints: Sequence[ComplaintView],
-    notice: str = "",
-) -> str:
-    previous, following = shift_month(month, -1), shift_month(month, 1)
+@dataclass(frozen=True)
+class Dashboard:
+    """What the officials' main page shows."""
+
+    month: date  # first day of the calendar's month
+    today: date
+    in_month: Sequence[DeadlineOccurrence]
+    ahead: Sequence[DeadlineOccurrence]
+    rules: Sequence[RecurringRule]
+    status: str  # a key of STATUS_FILTERS
+    complaints: Sequence[ComplaintView]
+    notice: str = ""
+
+
+def dashboard(view: Dashboard) -> str:
+    previous, following = shift_month(view.month, -1), shift_month(view.month, 1)
     return render(
         "dashboard.html",
-        month=month,
-        month_param=month_param(month),
+        **{field.name: getattr(view, field.name) for field in fields(view)},
+        month_param=month_param(view.month),
         previous=previous,
         previous_param=month_param(previous),
         following=following,
         following_param=month_param(following),
         weekdays=WEEKDAYS,
-        weeks=month_weeks(month, today, in_month),
-        today=today,
-        in_month=in_month,
-        ahead=ahead,
-        rules=rules,
-        status=status,
+        weeks=month_weeks(view.month, view.today, view.in_month),
         status_filters=STATUS_FILTERS,
-        complaints=complaints,
-        notice=notice,
     )
 
 

@@ -12,11 +12,13 @@ from knowledge.officials.complaints import (
     ComplaintView,
     Courier,
     Delivery,
+    ReplyOutcome,
     channel_of,
     complaint_view,
     outcome_text,
+    route,
 )
-from knowledge.officials.desk import INBOX_LIMIT, OfficialsDesk, ReplyOutcome
+from knowledge.officials.desk import INBOX_LIMIT, OfficialsDesk
 
 __all__ = [
     "CHANNEL_LABELS",
@@ -30,4 +32,5 @@ __all__ = [
     "channel_of",
     "complaint_view",
     "outcome_text",
+    "route",
 ]

@@ -9,8 +9,8 @@ calling the citizen, and chat services keep their history on their own servers.
 from __future__ import annotations
 
 import enum
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, fields
 from datetime import datetime
 
 from knowledge.feedback import FeedbackItem, FeedbackReply
@@ -56,23 +56,20 @@ class ComplaintView:
         return self.status == "closed"
 
 
+# Masked or derived below; every other field of the view is the complaint's own.
+_DERIVED = frozenset({"content", "citizen_name", "phone", "channel", "channel_label"})
+_COPIED = tuple(field.name for field in fields(ComplaintView) if field.name not in _DERIVED)
+
+
 def complaint_view(item: FeedbackItem) -> ComplaintView:
     channel = channel_of(item.sender_id)
     return ComplaintView(
-        code=item.code,
-        category=item.category,
-        category_label=item.category_label,
-        status=item.status,
-        status_label=item.status_label,
+        **{name: getattr(item, name) for name in _COPIED},
         content=mask_phones_in_text(item.content),
         citizen_name=mask_name(item.citizen_name),
         phone=mask_phone(item.phone),
-        dossier_code=item.dossier_code,
         channel=channel,
         channel_label=CHANNEL_LABELS.get(channel, channel),
-        submitted_at=item.submitted_at,
-        reply=item.reply,
-        replied_at=item.replied_at,
     )
 
 
@@ -95,3 +92,26 @@ def outcome_text(delivery: Delivery, code: str) -> str:
     if delivery is Delivery.ON_REQUEST:
         return say("officials.reply_on_request", code=code)
     return say("officials.reply_failed", code=code)
+
+
+@dataclass(frozen=True)
+class ReplyOutcome:
+    """A stored reply and what became of it on its way to the citizen."""
+
+    reply: FeedbackReply
+    delivery: Delivery
+
+    @property
+    def message(self) -> str:
+        """What the official is told, as the rest of a sentence (see ``outcome_text``)."""
+        return outcome_text(self.delivery, self.reply.code)
+
+
+async def route(reply: FeedbackReply, couriers: Mapping[str, Courier]) -> Delivery:
+    """Take ``reply`` to the citizen through their channel's courier. A channel without one
+    gets FAILED; the web chat, which cannot be written to, ON_REQUEST."""
+    channel = channel_of(reply.sender_id)
+    courier = couriers.get(channel)
+    if courier is not None:
+        return await courier(reply)
+    return Delivery.ON_REQUEST if channel == WEB else Delivery.FAILED

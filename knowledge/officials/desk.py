@@ -9,20 +9,18 @@ from __future__ import annotations
 import asyncio
 import calendar
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import Engine
 
 from knowledge.feedback import FeedbackReply, FeedbackService
 from knowledge.officials.complaints import (
-    WEB,
     ComplaintView,
     Courier,
     Delivery,
-    channel_of,
+    ReplyOutcome,
     complaint_view,
-    outcome_text,
+    route,
 )
 from knowledge.plans.deadlines import (
     DeadlineOccurrence,
@@ -43,25 +41,11 @@ from knowledge.shared.periods import vietnam_today
 INBOX_LIMIT = 100
 
 
-@dataclass(frozen=True)
-class ReplyOutcome:
-    """A stored reply and what became of it on its way to the citizen."""
-
-    reply: FeedbackReply
-    delivery: Delivery
-
-    @property
-    def message(self) -> str:
-        """What the official is told, as the rest of a sentence (see ``outcome_text``)."""
-        return outcome_text(self.delivery, self.reply.code)
-
-
 class OfficialsDesk:
     """Complaints, deadlines and reminders for officials, over one database.
 
-    ``couriers`` maps a channel ("telegram") to what pushes a reply to its citizens; a channel
-    without one gets FAILED, the web chat (which cannot be written to) ON_REQUEST. ``deliver``
-    replaces that routing entirely (tests).
+    ``couriers`` maps a channel ("telegram") to what pushes a reply to its citizens (see
+    ``route``); ``deliver`` replaces that routing entirely (tests).
     """
 
     def __init__(
@@ -104,11 +88,7 @@ class OfficialsDesk:
     async def deliver(self, reply: FeedbackReply) -> Delivery:
         if self._deliver is not None:
             return await self._deliver(reply)
-        channel = channel_of(reply.sender_id)
-        courier = self.couriers.get(channel)
-        if courier is not None:
-            return await courier(reply)
-        return Delivery.ON_REQUEST if channel == WEB else Delivery.FAILED
+        return await route(reply, self.couriers)
 
     # --- reporting deadlines ---------------------------------------------------------------
 

@@ -12,14 +12,12 @@ from sqlalchemy import Engine
 from knowledge.shared.db import make_engine
 from knowledge.shared.periods import VIETNAM_TZ
 from tests.fakes import FakeClock
-from tests.unit.telegram.telegram_fakes import FakeBotApi, serving
+from tests.unit.telegram.telegram_fakes import FakeBotApi, fake_bot_api, without_ca_bundle
 
 
 @pytest.fixture(autouse=True)
 def no_ca_bundle(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
-    # The fake Bot API speaks plain HTTP: spare each Bot loading the CA bundle (as in telegram/).
-    monkeypatch.setenv("SSL_CERT_DIR", str(tmp_path_factory.mktemp("no_ca")))
-    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    without_ca_bundle(monkeypatch, tmp_path_factory.mktemp("no_ca"))
 
 
 @pytest.fixture
@@ -36,7 +34,5 @@ def engine(tmp_path: Path) -> Iterator[Engine]:
 
 @pytest.fixture
 async def bot_api() -> AsyncIterator[FakeBotApi]:
-    fake = FakeBotApi()
-    async with serving(fake.app()) as url:
-        fake.base_url = f"{url}/bot"
+    async with fake_bot_api() as fake:
         yield fake

@@ -6,22 +6,13 @@ from __future__ import annotations
 from sqlalchemy import Engine
 
 from bot.officials.telegram_courier import telegram_chat_id, token_courier
-from knowledge.feedback import FeedbackDraft, FeedbackService
+from knowledge.feedback import FeedbackService
 from knowledge.officials import Delivery
 from tests.fakes import FakeClock
+from tests.unit.officials.officials_fakes import complaint
 from tests.unit.telegram.telegram_fakes import TOKEN, FakeBotApi, closed_port_url
 
 CITIZEN_CHAT = 777_001
-
-
-def complaint(sender_id: str) -> FeedbackDraft:
-    return FeedbackDraft(
-        category="cham_tre",
-        content="Hồ sơ cấp giấy chứng nhận quyền sử dụng đất của tôi đã quá hạn 10 ngày.",
-        citizen_name="Nguyễn Văn An",
-        phone="0912 345 678",
-        sender_id=sender_id,
-    )
 
 
 def test_a_telegram_sender_names_its_chat() -> None:

@@ -18,24 +18,21 @@ from tests.unit.telegram.telegram_fakes import (
     TOKEN,
     FakeBotApi,
     FakeRasa,
+    fake_bot_api,
     running,
     serving,
+    without_ca_bundle,
 )
 
 
 @pytest.fixture(autouse=True)
 def no_ca_bundle(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
-    # The fakes speak plain HTTP. An empty CA directory (honoured by httpx) spares each bot
-    # loading the CA bundle twice, most of the time a test would otherwise take.
-    monkeypatch.setenv("SSL_CERT_DIR", str(tmp_path_factory.mktemp("no_ca")))
-    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    without_ca_bundle(monkeypatch, tmp_path_factory.mktemp("no_ca"))
 
 
 @pytest.fixture
 async def bot_api() -> AsyncIterator[FakeBotApi]:
-    fake = FakeBotApi()
-    async with serving(fake.app()) as url:
-        fake.base_url = f"{url}/bot"
+    async with fake_bot_api() as fake:
         yield fake
 
 

@@ -15,8 +15,10 @@ from collections import defaultdict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
+import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 from telegram import Update
@@ -158,6 +160,22 @@ async def running(settings: Settings, clock: Clock = utc_now) -> AsyncIterator[A
     finally:
         await application.post_shutdown(application)
         await application.shutdown()
+
+
+@asynccontextmanager
+async def fake_bot_api() -> AsyncIterator[FakeBotApi]:
+    """A FakeBotApi served on 127.0.0.1, its base_url set."""
+    fake = FakeBotApi()
+    async with serving(fake.app()) as url:
+        fake.base_url = f"{url}/bot"
+        yield fake
+
+
+def without_ca_bundle(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The fakes speak plain HTTP. An empty CA directory (honoured by httpx) spares each bot
+    loading the CA bundle twice, most of the time a test would otherwise take."""
+    monkeypatch.setenv("SSL_CERT_DIR", str(tmp_path))
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
 
 
 def closed_port_url() -> str:

@@ -19,11 +19,12 @@ from bot.telegram.officials import (
     deadlines_text,
     parse_reminder_args,
 )
-from knowledge.feedback import FeedbackDraft, FeedbackService
+from knowledge.feedback import FeedbackService
 from knowledge.reminders.service import ReminderService
 from knowledge.shared.db import get_engine
 from knowledge.shared.periods import VIETNAM_TZ
 from tests.fakes import FakeClock
+from tests.unit.officials.officials_fakes import complaint
 from tests.unit.telegram.telegram_fakes import (
     CHAT_ID,
     OFFICIAL,
@@ -50,20 +51,6 @@ async def official_says(application: Application, text: str) -> None:
 async def run_reminder_job(application: Application) -> None:
     (job,) = application.job_queue.get_jobs_by_name(REMINDER_JOB)
     await job.run(application)
-
-
-def complaint(sender_id: str, **changes: str) -> FeedbackDraft:
-    fields = {
-        "category": "cham_tre",
-        # A citizen's own words, phone number included: it must not reach the chat unmasked.
-        "content": "Hồ sơ cấp giấy chứng nhận quyền sử dụng đất của tôi đã quá hạn 10 ngày "
-        "mà chưa có kết quả, cán bộ một cửa không giải thích lý do. Gọi tôi: 0987 654 321.",
-        "citizen_name": "Nguyễn Văn An",
-        "phone": "0912 345 678",
-        "sender_id": sender_id,
-        **changes,
-    }
-    return FeedbackDraft(**fields)
 
 
 @pytest.mark.parametrize("command", ["/hanbaocao", "/nhacviec bat 5", "/phananh"])

@@ -10,24 +10,12 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from bot.web.session import COOKIE, SESSION_S, Sessions
-from knowledge.feedback import FeedbackDraft, FeedbackService
+from knowledge.feedback import FeedbackService
 from tests.fakes import FakeClock
+from tests.unit.officials.officials_fakes import complaint
 from tests.unit.web.web_fakes import TOKEN, ClientFactory, DeliveryRecorder
 
 CITIZEN_CHAT = 777_001
-
-
-def complaint(sender_id: str, **changes: str) -> FeedbackDraft:
-    fields = {
-        "category": "cham_tre",
-        "content": "Hồ sơ cấp giấy chứng nhận quyền sử dụng đất của tôi đã quá hạn 10 ngày "
-        "mà chưa có kết quả. Gọi tôi: 0987 654 321.",
-        "citizen_name": "Nguyễn Văn An",
-        "phone": "0912 345 678",
-        "sender_id": sender_id,
-        **changes,
-    }
-    return FeedbackDraft(**fields)
 
 
 def set_cookie(response_headers: object) -> SimpleCookie:
@@ -321,3 +309,11 @@ async def test_web_deadlines_api_by_month_or_upcoming(logged_in: TestClient) -> 
     assert upcoming["from"] == "2024-03-01" and len(upcoming["deadlines"]) == 5
     bad = await logged_in.get("/can-bo/api/han-bao-cao?thang=2024-13")
     assert bad.status == 400
+
+
+async def test_web_every_page_escapes_what_a_request_brings(logged_in: TestClient) -> None:
+    # The code comes from the URL and is quoted back in the error page's text.
+    missing = await logged_in.post("/can-bo/phan-anh/%3Cb%3EPAKN%3C%2Fb%3E/xong")
+    assert missing.status == 404
+    page = await missing.text()
+    assert "<b>PAKN</b>" not in page and "&lt;b&gt;PAKN&lt;/b&gt;" in page
