@@ -3,7 +3,10 @@ modules, unlike conftest)."""
 
 from __future__ import annotations
 
-from knowledge.feedback import FeedbackDraft
+from knowledge.feedback import Feedback, FeedbackDraft
+from knowledge.reminders.service import REMINDER_TABLES
+from knowledge.shared.db import get_engine
+from knowledge.shared.models import Base
 
 
 def complaint(sender_id: str, **changes: str) -> FeedbackDraft:
@@ -18,3 +21,13 @@ def complaint(sender_id: str, **changes: str) -> FeedbackDraft:
         **changes,
     }
     return FeedbackDraft(**fields)
+
+
+def without_officials_rows(url: str) -> str:
+    """``url``'s database with no complaints, subscriptions or sent reminders (their tables
+    dropped; the services create them again). Reset before a test rather than after, so a
+    failed test cannot leak rows into the next."""
+    models = (Feedback, *REMINDER_TABLES)
+    tables = [Base.metadata.tables[model.__tablename__] for model in models]
+    Base.metadata.drop_all(get_engine(url), tables=tables)
+    return url

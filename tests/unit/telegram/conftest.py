@@ -9,10 +9,7 @@ import pytest
 from telegram.ext import Application
 
 from bot.telegram.config import Settings
-from knowledge.feedback import Feedback
-from knowledge.reminders.service import REMINDER_TABLES
-from knowledge.shared.db import get_engine
-from knowledge.shared.models import Base
+from tests.unit.officials.officials_fakes import without_officials_rows
 from tests.unit.telegram.telegram_fakes import (
     OFFICIAL,
     TOKEN,
@@ -67,9 +64,7 @@ def database_url(kb_url: str) -> str:
 
     Reset before the test rather than after, so a failed test cannot leak rows into the next.
     """
-    tables = [Feedback.__table__, *(table.__table__ for table in REMINDER_TABLES)]
-    Base.metadata.drop_all(get_engine(kb_url), tables=tables)
-    return kb_url
+    return without_officials_rows(kb_url)
 
 
 @pytest.fixture

@@ -30,9 +30,19 @@ from knowledge.shared.clock import Clock, utc_now
 
 TOKEN = "123456:TEST-token"
 CHAT_ID = 4242
-BOT_USER = {"id": 123456, "is_bot": True, "first_name": "Trợ lý", "username": "tro_ly_test_bot"}
-USER = {"id": CHAT_ID, "is_bot": False, "first_name": "Lan"}
-OFFICIAL = {"id": 9001, "is_bot": False, "first_name": "Hùng", "username": "can_bo_noi_vu"}
+BOT_USER: dict[str, Any] = {
+    "id": 123456,
+    "is_bot": True,
+    "first_name": "Trợ lý",
+    "username": "tro_ly_test_bot",
+}
+USER: dict[str, Any] = {"id": CHAT_ID, "is_bot": False, "first_name": "Lan"}
+OFFICIAL: dict[str, Any] = {
+    "id": 9001,
+    "is_bot": False,
+    "first_name": "Hùng",
+    "username": "can_bo_noi_vu",
+}
 JSON_FIELDS = ("reply_markup", "commands", "scope")
 
 
@@ -153,6 +163,7 @@ async def running(settings: Settings, clock: Clock = utc_now) -> AsyncIterator[A
     """The application as run_polling would have it, minus the polling (and its job queue:
     tests run jobs themselves)."""
     application = build_application(settings, clock=clock)
+    assert application.post_init is not None and application.post_shutdown is not None
     await application.initialize()
     await application.post_init(application)
     try:

@@ -40,8 +40,8 @@ HUNG_YEN_2024 = (
 )
 
 
-def vietnam_time(*args: int) -> FakeClock:
-    return FakeClock(datetime(*args, tzinfo=VIETNAM_TZ))
+def vietnam_time(year: int, month: int, day: int, hour: int, minute: int = 0) -> FakeClock:
+    return FakeClock(datetime(year, month, day, hour, minute, tzinfo=VIETNAM_TZ))
 
 
 async def official_says(application: Application, text: str) -> None:
@@ -49,6 +49,7 @@ async def official_says(application: Application, text: str) -> None:
 
 
 async def run_reminder_job(application: Application) -> None:
+    assert application.job_queue is not None
     (job,) = application.job_queue.get_jobs_by_name(REMINDER_JOB)
     await job.run(application)
 
@@ -69,6 +70,7 @@ async def test_without_an_allowlist_nobody_is_an_official(
 ) -> None:
     async with running(settings) as application:
         await official_says(application, "/hanbaocao")
+        assert application.job_queue is not None
         assert application.job_queue.get_jobs_by_name(REMINDER_JOB) == ()
     assert bot_api.texts() == [REFUSED]
 
