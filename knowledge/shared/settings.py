@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -78,13 +80,9 @@ def env_int(
 ) -> int:
     """A whole number from variable ``name`` within [minimum, maximum]; ``default`` when unset
     or blank."""
-    raw = env.get(name, "").strip()
-    if not raw:
+    value = _read(env, name, int, "a whole number")
+    if value is None:
         return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise SettingError(f"{name} must be a whole number, not {raw!r}") from None
     low = -math.inf if minimum is None else minimum
     high = math.inf if maximum is None else maximum
     if not low <= value <= high:
@@ -94,13 +92,21 @@ def env_int(
 
 def env_positive(env: Mapping[str, str], name: str, default: float) -> float:
     """A positive, finite number from variable ``name``; ``default`` when unset or blank."""
+    value = _read(env, name, float, "a number")
+    if value is None:
+        return default
+    if not (math.isfinite(value) and value > 0):
+        raise SettingError(f"{name} must be a positive number, not {value}")
+    return value
+
+
+def _read(env: Mapping[str, str], name: str, convert: Callable[[str], T], kind: str) -> T | None:
+    """Variable ``name`` converted, None when unset or blank; SettingError when it does not
+    convert."""
     raw = env.get(name, "").strip()
     if not raw:
-        return default
+        return None
     try:
-        value = float(raw)
+        return convert(raw)
     except ValueError:
-        raise SettingError(f"{name} must be a number, not {raw!r}") from None
-    if not (math.isfinite(value) and value > 0):
-        raise SettingError(f"{name} must be a positive number, not {raw!r}")
-    return value
+        raise SettingError(f"{name} must be {kind}, not {raw!r}") from None
