@@ -69,6 +69,7 @@ def build_application(settings: Settings, *, clock: Clock = utc_now) -> Applicat
     )
     if settings.var_dir is not None:
         # The kept payloads only, so that buttons sent before a restart still work after it.
+        Path(settings.var_dir).mkdir(parents=True, exist_ok=True)
         builder = builder.persistence(
             PicklePersistence(
                 Path(settings.var_dir) / BUTTONS_FILE,

@@ -191,7 +191,7 @@ async def test_a_button_the_library_no_longer_keeps_answers_expired(
 async def test_buttons_sent_before_a_restart_still_work_after_it(
     settings: Settings, bot_api: FakeBotApi, rasa: FakeRasa, tmp_path: Path
 ) -> None:
-    kept = replace(settings, var_dir=str(tmp_path))
+    kept = replace(settings, var_dir=str(tmp_path / "var"))  # created on start
     rasa.answers["menu"] = MENU
     async with running(kept) as application:
         await application.process_update(text_update(application, "menu"))
