@@ -22,12 +22,13 @@ from knowledge.dossiers.codes import find_dossier_code, normalize_dossier_code
 from knowledge.dossiers.lookup import make_dossier_lookup
 from knowledge.dossiers.status import DossierLookup, DossierServiceUnavailable, DossierStatus
 from knowledge.shared.ratelimit import SlidingWindowLimiter
+from knowledge.shared.settings import Rate, env_rate
 from knowledge.shared.wording import say
 
 logger = logging.getLogger(__name__)
 
 MAX_CODE_ATTEMPTS = 3
-DEFAULT_LOOKUP_LIMIT = (10, 600.0)  # lookups per sender, window in seconds
+DEFAULT_LOOKUP_LIMIT = Rate(10, 600.0)  # lookups per sender, window in seconds
 
 # Replies are worded in wording/dossiers.yml; the fixed ones are responses in domain/dossiers.yml.
 WRONG_CODE = "utter_wrong_dossier_code"
@@ -41,20 +42,9 @@ CANCELLATIONS = {
 
 def lookup_limit(env: Mapping[str, str]) -> tuple[int, float]:
     """(lookups, window in seconds) from ``DOSSIER_LOOKUP_LIMIT``: "10/600" or just "10"
-    (per 10 minutes); the default when unset or unreadable."""
-    raw = env.get("DOSSIER_LOOKUP_LIMIT", "").strip()
-    if not raw:
-        return DEFAULT_LOOKUP_LIMIT
-    count, _, window = raw.partition("/")
-    try:
-        limit = int(count)
-        window_s = float(window) if window else DEFAULT_LOOKUP_LIMIT[1]
-    except ValueError:
-        limit, window_s = 0, 0.0
-    if limit < 1 or window_s <= 0:
-        logger.warning("DOSSIER_LOOKUP_LIMIT=%r is not N or N/SECONDS; using the default", raw)
-        return DEFAULT_LOOKUP_LIMIT
-    return limit, window_s
+    (per 10 minutes); the default when unset. A wrong value stops the action server at start."""
+    rate = env_rate(env, "DOSSIER_LOOKUP_LIMIT", DEFAULT_LOOKUP_LIMIT)
+    return rate.count, rate.window_s
 
 
 def yes_no(flag: bool) -> str:

@@ -19,11 +19,12 @@ from typing import Any
 
 # The dossier lookups use the same window.
 from knowledge.shared.ratelimit import SlidingWindowLimiter
+from knowledge.shared.settings import Rate, env_int, env_rate
 from knowledge.shared.wording import say, text
 
 DEFAULT_MAX_MESSAGE_CHARS = 1000
 # Messages per sender per window (s): a person types a few a minute, a script hundreds.
-DEFAULT_MESSAGE_RATE_LIMIT = (30, 60.0)
+DEFAULT_MESSAGE_RATE_LIMIT = Rate(30, 60.0)
 
 # Rasa reads a message starting with this prefix as an intent (and entities), not as text.
 COMMAND_PREFIX = "/"
@@ -118,21 +119,8 @@ def vi_count(number: int) -> str:
 
 
 def message_limit(environ: Mapping[str, str]) -> int:
-    return int(positive_setting(environ, "MAX_MESSAGE_CHARS", DEFAULT_MAX_MESSAGE_CHARS))
-
-
-def positive_setting(environ: Mapping[str, str], name: str, default: float) -> float:
-    """A positive number from the environment; a wrong value stops the server at start."""
-    raw = environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ValueError(f"{name} must be a number, not {raw!r}") from None
-    if not (math.isfinite(value) and value > 0):
-        raise ValueError(f"{name} must be a positive number, not {raw!r}")
-    return value
+    """``MAX_MESSAGE_CHARS``; a wrong value stops the server at start."""
+    return env_int(environ, "MAX_MESSAGE_CHARS", DEFAULT_MAX_MESSAGE_CHARS, minimum=1)
 
 
 def message_rate_limiter(
@@ -142,19 +130,8 @@ def message_rate_limiter(
 
     A wrong value stops the server at start, like the other settings read here.
     """
-    raw = environ.get("MESSAGE_RATE_LIMIT", "").strip()
-    if not raw:
-        return SlidingWindowLimiter(*DEFAULT_MESSAGE_RATE_LIMIT, clock)
-    count, slash, window = raw.partition("/")
-    try:
-        window_s = float(window) if slash else DEFAULT_MESSAGE_RATE_LIMIT[1]
-        if not math.isfinite(window_s):
-            raise ValueError
-        return SlidingWindowLimiter(int(count), window_s, clock)
-    except ValueError:
-        raise ValueError(
-            f"MESSAGE_RATE_LIMIT must be N or N/SECONDS, both positive, not {raw!r}"
-        ) from None
+    rate = env_rate(environ, "MESSAGE_RATE_LIMIT", DEFAULT_MESSAGE_RATE_LIMIT)
+    return SlidingWindowLimiter(rate.count, rate.window_s, clock)
 
 
 def rate_note(limiter: SlidingWindowLimiter, sender_id: str) -> str | None:

@@ -193,17 +193,20 @@ class Stack:
                     sys.stdout.write(f"[{name:8}] {line.decode('utf-8', 'replace')}")
                     sys.stdout.flush()
 
+    def not_ready(self) -> Service | None:
+        """The first service whose health URL does not answer yet; None when all are ready."""
+        return next((s for s in self.services if s.health_url and not _answers(s.health_url)), None)
+
     def wait_ready(self, timeout_s: float) -> None:
         """Block until every service answers its health URL; raise if one exits or time runs out."""
         deadline = time.monotonic() + timeout_s
-        for service in self.services:
-            while service.health_url and not _answers(service.health_url):
-                process = self.processes[service.name]
-                if process.poll() is not None:
-                    raise RuntimeError(f"{service.name} exited with code {process.returncode}")
-                if time.monotonic() > deadline:
-                    raise TimeoutError(f"{service.name} not ready after {timeout_s:.0f} s")
-                time.sleep(0.5)
+        while (waiting := self.not_ready()) is not None:
+            failure = self.first_failure()
+            if failure is not None:
+                raise RuntimeError(f"{failure[0]} exited with code {failure[1]}")
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{waiting.name} not ready after {timeout_s:.0f} s")
+            time.sleep(0.5)
 
     def first_failure(self) -> tuple[str, int] | None:
         for name, process in self.processes.items():
@@ -269,9 +272,7 @@ def main() -> int:
             print(f"[launcher] {failure[0]} exited with code {failure[1]}; stopping", flush=True)
             exit_code = 1
             break
-        if not ready_announced and all(
-            not s.health_url or _answers(s.health_url) for s in stack.services
-        ):
+        if not ready_announced and stack.not_ready() is None:
             ready_announced = True
             print(
                 f"[launcher] ready in {time.monotonic() - started:.1f} s: "

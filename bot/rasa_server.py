@@ -52,9 +52,10 @@ from sqlalchemy.pool import QueuePool
 # Imported here so that a broken import stops the start: Rasa would silently fall back to an
 # in-memory tracker store, losing conversations on restart.
 import bot.tracker_store  # noqa: F401
-from bot.guard import BUSY_NOTE, positive_setting
+from bot.guard import BUSY_NOTE
 from bot.log_masking import mask_phones_in_logs
 from knowledge.shared.db import sqlite_pragmas
+from knowledge.shared.settings import env_positive
 
 # Not __name__: run with -m, this module is __main__.
 logger = logging.getLogger("bot.rasa_server")
@@ -165,7 +166,7 @@ def main(args: list[str]) -> None:
     # At INFO Rasa still logs a user's text when handling it fails (the REST channel's
     # "rest.message.received.failure"), and a complaint's text may hold a phone number.
     mask_phones_in_logs()
-    patch_action_timeout(positive_setting(os.environ, "ACTION_TIMEOUT_S", DEFAULT_ACTION_TIMEOUT_S))
+    patch_action_timeout(env_positive(os.environ, "ACTION_TIMEOUT_S", DEFAULT_ACTION_TIMEOUT_S))
     patch_failing_actions()
     patch_action_result_validation()
     tune_sqlite_tracker_store()

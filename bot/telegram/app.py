@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from telegram import BotCommand, Update
@@ -14,28 +15,34 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
+    PersistenceInput,
+    PicklePersistence,
     filters,
 )
 
+from bot.officials.telegram_courier import CHANNEL, bot_courier
 from bot.telegram import handlers, officials
 from bot.telegram.config import ConfigError, Settings, load_settings
 from bot.telegram.rasa_client import RasaClient
 from bot.telegram.retry import RetryingRateLimiter
+from knowledge.officials import OfficialsDesk
+from knowledge.shared.clock import Clock, utc_now
+from knowledge.shared.db import get_engine
+from knowledge.shared.wording import text
 
 log = logging.getLogger(__name__)
 
 COMMANDS = [
-    BotCommand("start", "Bắt đầu, xem trợ lý hỗ trợ được gì"),
-    BotCommand("help", "Hướng dẫn sử dụng"),
-    BotCommand("huy", "Hủy thao tác đang làm"),
+    BotCommand("start", text("telegram.command_start")),
+    BotCommand("help", text("telegram.command_help")),
+    BotCommand("huy", text("telegram.command_huy")),
 ]
 # The only updates the handlers use; Telegram then sends nothing else.
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+BUTTONS_FILE = "telegram_buttons.pickle"
 
 
-def build_application(
-    settings: Settings, *, clock: officials.Clock = officials.utc_now
-) -> Application:
+def build_application(settings: Settings, *, clock: Clock = utc_now) -> Application:
     """The application with every handler; ``clock`` drives the officials' deadlines and
     reminders, so tests can set the date."""
 
@@ -44,24 +51,41 @@ def build_application(
         await application.bot.set_my_commands(COMMANDS)
         await officials.show_commands(application.bot, settings.official_ids, COMMANDS)
 
-    application = (
+    builder = (
         ApplicationBuilder()
         .token(settings.token)
         .base_url(settings.api_base_url)
-        .rate_limiter(RetryingRateLimiter(backoff_s=settings.retry_backoff_s))
+        .rate_limiter(
+            RetryingRateLimiter(send_rate=settings.send_rate, backoff_s=settings.retry_backoff_s)
+        )
+        # Rasa's button payloads are often longer than the 64 bytes Telegram carries: the
+        # library keeps them and sends a key instead.
+        .arbitrary_callback_data(settings.keyboards_kept)
         # Users wait on Rasa for up to its timeout: one slow turn must not hold up other chats.
         # Turns of one chat still run in order (handlers.TURN_LOCK).
         .concurrent_updates(True)
         .post_init(post_init)
         .post_shutdown(post_shutdown)
-        .build()
     )
-    application.bot_data[officials.DESK] = officials.open_desk(
-        settings.database_url,
+    if settings.var_dir is not None:
+        # The kept payloads only, so that buttons sent before a restart still work after it.
+        Path(settings.var_dir).mkdir(parents=True, exist_ok=True)
+        builder = builder.persistence(
+            PicklePersistence(
+                Path(settings.var_dir) / BUTTONS_FILE,
+                store_data=PersistenceInput(
+                    bot_data=False, chat_data=False, user_data=False, callback_data=True
+                ),
+            )
+        )
+    application = builder.build()
+    application.bot_data[officials.DESK] = OfficialsDesk(
+        get_engine(settings.database_url),
         clock=clock,
-        days_before=settings.reminder_days_before,
+        couriers={CHANNEL: bot_courier(application.bot)},
         reminder_hour=settings.reminder_hour,
     )
+    application.bot_data[officials.DAYS_BEFORE] = settings.reminder_days_before
     new_messages = filters.UpdateType.MESSAGE
     # First: the officials' /help and commands must win over the general handlers below.
     officials.add_handlers(application, settings.official_ids)

@@ -7,18 +7,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.officials.telegram_courier import TELEGRAM_API
+from bot.telegram.retry import DEFAULT_SEND_RATE
 from knowledge.reminders.service import DAYS_BEFORE_MAX, DEFAULT_DAYS_BEFORE, DEFAULT_HOUR
+from knowledge.shared.settings import Rate, SettingError, env_int, env_rate
 from knowledge.shared.settings import load_settings as load_knowledge_settings
 
-TELEGRAM_API = "https://api.telegram.org/bot"
 # Telegram accepts only these characters in a webhook secret token (Bot API, setWebhook).
 _SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 Mode = Literal["polling", "webhook"]
 
 
-class ConfigError(ValueError):
-    """The environment does not describe a runnable Telegram channel."""
+# The environment does not describe a runnable Telegram channel; every setting's error.
+ConfigError = SettingError
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,12 @@ class Settings:
     reminder_days_before: int = DEFAULT_DAYS_BEFORE
     reminder_hour: int = DEFAULT_HOUR  # Vietnam time
     database_url: str | None = None  # None: the knowledge base's configured database
+    # Outgoing requests, all chats together; Telegram refuses a bot much beyond 30 a second.
+    send_rate: Rate = DEFAULT_SEND_RATE
+    # Keyboards whose button payloads are kept (python-telegram-bot's callback data cache);
+    # a button of an older keyboard answers "expired".
+    keyboards_kept: int = 5000
+    var_dir: str | None = None  # where pressed buttons are kept across restarts; None: not kept
 
 
 def load_settings(environ: Mapping[str, str]) -> Settings:
@@ -49,6 +57,7 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
     mode = environ.get("TELEGRAM_MODE", "polling").strip().lower() or "polling"
     if mode not in ("polling", "webhook"):
         raise ConfigError(f"TELEGRAM_MODE must be polling or webhook, not {mode!r}")
+    knowledge = load_knowledge_settings(environ)
     settings = Settings(
         token=token,
         rasa_url=rasa_url.rstrip("/"),
@@ -57,27 +66,23 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
         webhook_url=environ.get("TELEGRAM_WEBHOOK_URL", "").strip(),
         webhook_secret=environ.get("TELEGRAM_WEBHOOK_SECRET", "").strip(),
         webhook_listen=environ.get("BIND_HOST", "127.0.0.1"),
-        webhook_port=_port(environ.get("TELEGRAM_WEBHOOK_PORT", "8443")),
+        webhook_port=env_int(environ, "TELEGRAM_WEBHOOK_PORT", 8443, minimum=1, maximum=65535),
         official_ids=_official_ids(environ.get("TELEGRAM_OFFICIAL_IDS", "")),
-        reminder_days_before=_bounded(
-            environ, "REMINDER_DAYS_BEFORE", DEFAULT_DAYS_BEFORE, 0, DAYS_BEFORE_MAX
+        reminder_days_before=env_int(
+            environ,
+            "REMINDER_DAYS_BEFORE",
+            DEFAULT_DAYS_BEFORE,
+            minimum=0,
+            maximum=DAYS_BEFORE_MAX,
         ),
-        reminder_hour=_bounded(environ, "REMINDER_HOUR", DEFAULT_HOUR, 0, 23),
-        database_url=load_knowledge_settings(environ).database_url,
+        reminder_hour=env_int(environ, "REMINDER_HOUR", DEFAULT_HOUR, minimum=0, maximum=23),
+        database_url=knowledge.database_url,
+        send_rate=env_rate(environ, "TELEGRAM_SEND_RATE", DEFAULT_SEND_RATE),
+        var_dir=str(knowledge.var_dir),
     )
     if settings.mode == "webhook":
         _check_webhook(settings)
     return settings
-
-
-def _port(raw: str) -> int:
-    try:
-        port = int(raw)
-    except ValueError:
-        raise ConfigError(f"TELEGRAM_WEBHOOK_PORT must be a number, not {raw!r}") from None
-    if not 0 < port < 65536:
-        raise ConfigError(f"TELEGRAM_WEBHOOK_PORT out of range: {port}")
-    return port
 
 
 def _official_ids(raw: str) -> frozenset[int]:
@@ -95,19 +100,6 @@ def _official_ids(raw: str) -> frozenset[int]:
     if any(user_id <= 0 for user_id in ids):
         raise ConfigError("TELEGRAM_OFFICIAL_IDS: Telegram user ids are positive numbers")
     return frozenset(ids)
-
-
-def _bounded(environ: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
-    raw = environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
-    if not low <= value <= high:
-        raise ConfigError(f"{name} must be between {low} and {high}, not {value}")
-    return value
 
 
 def _check_webhook(settings: Settings) -> None:

@@ -6,73 +6,87 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from typing import Any
 
 from telegram import Bot, Message, Update
 from telegram.constants import ChatAction
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
-from bot.telegram.formatting import button_title, keyboard_for, payload_for, split_message
+from bot.officials.telegram_courier import sender_id
+from bot.telegram.formatting import button_title, keyboard_for, split_message
 from bot.telegram.rasa_client import RasaClient, RasaReply, RasaUnavailable
+from knowledge.shared.wording import say, text
 
 log = logging.getLogger(__name__)
 
 # Keys of the framework's stores.
 RASA = "rasa"  # bot_data: the shared RasaClient
-PAYLOADS = "button_payloads"  # chat_data: key -> payload of buttons too long for callback data
 TURN_LOCK = "turn_lock"  # chat_data: one Rasa turn at a time per chat, in arrival order
 
 MENU_REQUEST = "bạn làm được gì"
 CANCEL_PAYLOAD = "/cancel"
 TYPING_REFRESH_S = 4.0  # Telegram shows "typing…" for about 5 s
 
-WELCOME = (
-    "Dạ, em chào Anh/chị! Em là trợ lý ảo hỗ trợ thủ tục hành chính và dịch vụ công. "
-    "Anh/chị cứ nhắn câu hỏi cho em, có dấu hay không dấu đều được ạ."
-)
-HELP = (
-    "Dạ, Anh/chị nhắn câu hỏi trực tiếp cho em, hoặc dùng các lệnh:\n"
-    "/start – bắt đầu và xem em hỗ trợ được những gì\n"
-    "/help – xem hướng dẫn này\n"
-    "/huy – hủy thao tác đang làm dở\n"
-    "Khi tin nhắn có nút, Anh/chị bấm nút để chọn nhanh ạ."
-)
-BUSY = "Dạ, hệ thống đang bận hoặc tạm gián đoạn. Anh/chị vui lòng thử lại sau ít phút ạ."
-CANCELLED = "Dạ, em đã hủy thao tác đang làm."
-TEXT_ONLY = (
-    "Dạ, hiện em chỉ đọc được tin nhắn dạng chữ. "
-    "Anh/chị vui lòng gõ câu hỏi bằng văn bản giúp em ạ."
-)
-EXPIRED = "Dạ, lựa chọn này đã hết hạn. Anh/chị vui lòng nhắn lại yêu cầu giúp em ạ."
-CHOSEN = "Anh/chị đã chọn: {title}"
-CHOOSE = "Mời Anh/chị chọn:"  # text for a reply that has buttons only; Telegram needs text
+WELCOME = text("telegram.welcome")
+HELP = text("telegram.help")
+BUSY = text("telegram.busy")
+CANCELLED = text("telegram.cancelled")
+TEXT_ONLY = text("telegram.text_only")
+EXPIRED = text("telegram.expired")
+CHOOSE = text("telegram.choose")
+
+
+def message_of(update: Update) -> Message:
+    """The message a command or text handler answers (they are registered for messages only)."""
+    message = update.effective_message
+    if message is None:
+        raise TypeError(f"update {update.update_id} carries no message")
+    return message
+
+
+def chat_id_of(update: Update) -> int:
+    chat = update.effective_chat
+    if chat is None:
+        raise TypeError(f"update {update.update_id} comes from no chat")
+    return chat.id
+
+
+def chat_data_of(context: ContextTypes.DEFAULT_TYPE) -> dict[Any, Any]:
+    if context.chat_data is None:
+        raise TypeError("an update from no chat has no chat data")
+    return context.chat_data
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await update.effective_message.reply_text(WELCOME)
+    await message_of(update).reply_text(WELCOME)
     # The menu and its buttons come from Rasa, so both channels show the same one.
     await converse(update, context, MENU_REQUEST)
 
 
 async def help_command(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
-    await update.effective_message.reply_text(HELP)
+    await message_of(update).reply_text(HELP)
 
 
 async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if await converse(update, context, CANCEL_PAYLOAD) == []:
-        await update.effective_message.reply_text(CANCELLED)
+        await message_of(update).reply_text(CANCELLED)
 
 
 async def relay_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await converse(update, context, update.effective_message.text)
+    await converse(update, context, message_of(update).text or "")
 
 
 async def text_only(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
-    await update.effective_message.reply_text(TEXT_ONLY)
+    await message_of(update).reply_text(TEXT_ONLY)
 
 
 async def button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A button of a keyboard the bot sent: its Rasa payload, which python-telegram-bot keeps
+    (arbitrary callback data), or InvalidCallbackData once the library has forgotten it."""
     query = update.callback_query
+    if query is None:
+        return
     await query.answer()
     if query.data is None:
         return
@@ -84,12 +98,11 @@ async def button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
             # The keyboard is already gone: a second tap on the same button, relayed once.
             return
         if title:
-            await context.bot.send_message(update.effective_chat.id, CHOSEN.format(title=title))
-    payload = payload_for(query.data, context.chat_data.setdefault(PAYLOADS, {}))
-    if payload is None:
-        await context.bot.send_message(update.effective_chat.id, EXPIRED)
+            await context.bot.send_message(chat_id_of(update), say("telegram.chosen", title=title))
+    if not isinstance(query.data, str):
+        await context.bot.send_message(chat_id_of(update), EXPIRED)
         return
-    await converse(update, context, payload)
+    await converse(update, context, query.data)
 
 
 async def report_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -100,23 +113,22 @@ async def converse(
     update: Update, context: ContextTypes.DEFAULT_TYPE, message: str
 ) -> list[RasaReply] | None:
     """One Rasa turn for this chat; the replies sent, or None when Rasa could not answer."""
-    chat_id = update.effective_chat.id
+    chat_id = chat_id_of(update)
     rasa: RasaClient = context.bot_data[RASA]
-    async with context.chat_data.setdefault(TURN_LOCK, asyncio.Lock()):
+    async with chat_data_of(context).setdefault(TURN_LOCK, asyncio.Lock()):
         try:
             async with showing_typing(context.bot, chat_id):
-                replies = await rasa.send(f"telegram:{chat_id}", message)
+                replies = await rasa.send(sender_id(chat_id), message)
         except RasaUnavailable as error:
             log.warning("Rasa unavailable for chat %s: %s", chat_id, error)
             await context.bot.send_message(chat_id, BUSY)
             return None
-        stored = context.chat_data.setdefault(PAYLOADS, {})
         for reply in replies:
             pieces = split_message(reply.text) or [CHOOSE]
             for piece in pieces[:-1]:
                 await context.bot.send_message(chat_id, piece)
             await context.bot.send_message(
-                chat_id, pieces[-1], reply_markup=keyboard_for(reply.buttons, stored)
+                chat_id, pieces[-1], reply_markup=keyboard_for(reply.buttons)
             )
         return replies
 

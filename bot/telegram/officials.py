@@ -1,52 +1,38 @@
 """Officials' commands: upcoming reporting deadlines, deadline reminders, the complaint inbox.
 
 Only Telegram users listed in TELEGRAM_OFFICIAL_IDS reach these handlers (``add_handlers``
-filters on the user); everyone else gets a polite refusal. The database work runs in a thread:
-SQLAlchemy is synchronous and must not hold up other chats.
+filters on the user); everyone else gets a polite refusal. The work is the officials' desk's
+(knowledge.officials), shared with the web page; this module renders it as chat messages.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
-from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from collections.abc import Collection, Sequence
+from datetime import date
 from typing import Literal
 
-from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from telegram import Bot, BotCommand, BotCommandScopeChat, Update
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import Application, CommandHandler, ContextTypes, filters
 
+from bot.officials.telegram_courier import sender_id, telegram_chat_id
 from bot.telegram.formatting import split_message
-from bot.telegram.handlers import HELP
-from bot.telegram.notify import OUTCOME, deliver_reply, telegram_chat_id
-from knowledge.feedback import (
-    FeedbackError,
-    FeedbackItem,
-    FeedbackService,
-    mask_name,
-    mask_phone,
-    mask_phones_in_text,
-)
+from bot.telegram.handlers import HELP, message_of
+from knowledge.feedback import FeedbackError
+from knowledge.officials import ComplaintView, OfficialsDesk
 from knowledge.plans.deadlines import DeadlineOccurrence
-from knowledge.reminders.service import (
-    DAYS_BEFORE_MAX,
-    ReminderService,
-    upcoming_deadlines,
-)
-from knowledge.shared.db import get_engine
+from knowledge.reminders.service import DAYS_BEFORE_MAX
 from knowledge.shared.periods import vietnam_today
 from knowledge.shared.text import fold_vi
+from knowledge.shared.wording import say, text
 
 log = logging.getLogger(__name__)
 
-Clock = Callable[[], datetime]  # aware datetimes
-
-DESK = "officials_desk"  # bot_data: the officials' services, see Desk
+DESK = "officials_desk"  # bot_data: the OfficialsDesk
+DAYS_BEFORE = "reminder_days_before"  # bot_data: days ahead when /nhacviec names no number
 REMINDER_JOB = "nhac_viec"
 REMINDER_CHECK_S = 300.0  # a reminder goes out at most this late after its hour
 REMINDER_FIRST_S = 10.0
@@ -54,85 +40,19 @@ INBOX_SHOWN = 20
 CONTENT_SHOWN = 160  # characters of a complaint shown in the list
 
 OFFICIAL_COMMANDS = [
-    BotCommand("hanbaocao", "Cán bộ: các hạn báo cáo sắp tới"),
-    BotCommand("nhacviec", "Cán bộ: bật/tắt nhắc hạn báo cáo"),
-    BotCommand("phananh", "Cán bộ: phản ánh mới, đánh dấu xong, trả lời"),
+    BotCommand("hanbaocao", text("officials.command_hanbaocao")),
+    BotCommand("nhacviec", text("officials.command_nhacviec")),
+    BotCommand("phananh", text("officials.command_phananh")),
 ]
 
-REFUSED = (
-    "Dạ, chức năng này chỉ dành cho cán bộ được phân quyền. "
-    "Anh/chị cần hỗ trợ thủ tục hành chính thì cứ nhắn câu hỏi cho em ạ."
-)
-OFFICIAL_HELP = (
-    "Lệnh dành cho cán bộ:\n"
-    "/hanbaocao – các hạn báo cáo sắp tới, kèm nguồn\n"
-    "/nhacviec – bật hoặc tắt nhắc hạn báo cáo (/nhacviec bat 5: nhắc trước 5 ngày; "
-    "/nhacviec tat: tắt)\n"
-    "/phananh – phản ánh mới; /phananh xong <mã> – đánh dấu đã xử lý; "
-    "/phananh traloi <mã> <nội dung> – trả lời người dân"
-)
-NONE_AHEAD = "Dạ, các kế hoạch hiện có không còn hạn báo cáo nào từ hôm nay ({today}) trở đi."
-UPCOMING = "Dạ, các hạn báo cáo sắp tới (tính từ hôm nay, {today}):"
-REMINDER_USAGE = (
-    "Dạ, lệnh nhắc việc dùng như sau:\n"
-    "/nhacviec – bật hoặc tắt nhắc hạn báo cáo\n"
-    f"/nhacviec bat 5 – nhắc trước 5 ngày (từ 0 đến {DAYS_BEFORE_MAX} ngày)\n"
-    "/nhacviec tat – tắt nhắc việc"
-)
-REMINDERS_ON = (
-    "Dạ, em đã bật nhắc việc: em sẽ nhắn Anh/chị {when}, lúc {hour:02d}:00 (giờ Việt Nam)."
-)
-REMINDERS_OFF = "Dạ, em đã tắt nhắc việc. Gõ /nhacviec để bật lại."
-NOT_SUBSCRIBED = "Dạ, Anh/chị chưa bật nhắc việc nên không có gì để tắt. Gõ /nhacviec để bật."
-NEXT_DEADLINE = "Hạn gần nhất: {date} – {title}."
-NOTHING_TO_REMIND = "Hiện các kế hoạch đã có không còn hạn báo cáo nào sắp tới."
-REMINDER_TODAY = "Nhắc việc: hôm nay ({date}) là hạn báo cáo:"
-REMINDER_AHEAD = "Nhắc việc: còn {days} ngày đến hạn báo cáo ({date}):"
-INBOX_EMPTY = "Dạ, hiện không có phản ánh mới nào."
-INBOX_HEADER = "Dạ, có {count} phản ánh mới (cũ nhất trước):"
-INBOX_HEADER_FULL = "Dạ, đây là {count} phản ánh mới cũ nhất (có thể còn thêm):"
-INBOX_FOOTER = "Trả lời: /phananh traloi <mã> <nội dung> · Xong: /phananh xong <mã>"
-COMPLAINT_USAGE = (
-    "Dạ, lệnh phản ánh dùng như sau:\n"
-    "/phananh – xem phản ánh mới\n"
-    "/phananh xong <mã> – đánh dấu đã xử lý\n"
-    "/phananh traloi <mã> <nội dung> – trả lời người dân"
-)
-MARKED = "Dạ, đã đánh dấu phản ánh {code}: {status}."
-STORE_DOWN = "Dạ, hệ thống dữ liệu đang tạm gián đoạn. Anh/chị vui lòng thử lại sau ít phút ạ."
+REFUSED = text("officials.refused")
+OFFICIAL_HELP = text("officials.help")
+REMINDER_USAGE = say("officials.reminder_usage", days_max=DAYS_BEFORE_MAX)
+REMINDERS_OFF = text("officials.reminders_off")
+COMPLAINT_USAGE = text("officials.complaint_usage")
+STORE_DOWN = text("officials.store_down")
 
 ReminderAction = Literal["toggle", "on", "off"]
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-@dataclass(frozen=True)
-class Desk:
-    """What the officials' handlers share, kept in bot_data."""
-
-    feedback: FeedbackService
-    reminders: ReminderService
-    engine: Engine
-    clock: Clock
-    days_before: int  # when /nhacviec names no number
-
-    def today(self) -> date:
-        return vietnam_today(self.clock())
-
-
-def open_desk(
-    database_url: str | None, *, clock: Clock, days_before: int, reminder_hour: int
-) -> Desk:
-    engine = get_engine(database_url)
-    return Desk(
-        feedback=FeedbackService(engine, clock),
-        reminders=ReminderService(engine, hour=reminder_hour),
-        engine=engine,
-        clock=clock,
-        days_before=days_before,
-    )
 
 
 def add_handlers(application: Application, official_ids: Collection[int]) -> None:
@@ -169,83 +89,83 @@ async def show_commands(bot: Bot, official_ids: Collection[int], common: list[Bo
 
 
 async def refuse(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
-    await update.effective_message.reply_text(REFUSED)
+    await message_of(update).reply_text(REFUSED)
 
 
 async def help_for_officials(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
-    await update.effective_message.reply_text(f"{HELP}\n\n{OFFICIAL_HELP}")
+    await message_of(update).reply_text(f"{HELP}\n\n{OFFICIAL_HELP}")
 
 
 async def reporting_deadlines(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    desk: Desk = context.bot_data[DESK]
+    desk: OfficialsDesk = context.bot_data[DESK]
     today = desk.today()
     try:
-        ahead = await asyncio.to_thread(upcoming_deadlines, today, desk.engine)
+        ahead = await desk.upcoming(today)
     except SQLAlchemyError:
         log.exception("deadlines could not be read")
-        await update.effective_message.reply_text(STORE_DOWN)
+        await message_of(update).reply_text(STORE_DOWN)
         return
     await _reply_long(update, deadlines_text(ahead, today))
 
 
 async def reminders_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    desk: Desk = context.bot_data[DESK]
-    subscriber = f"telegram:{update.effective_chat.id}"
+    desk: OfficialsDesk = context.bot_data[DESK]
+    message = message_of(update)
+    subscriber = sender_id(message.chat_id)
     try:
-        action, days = parse_reminder_args(context.args or [], desk.days_before)
+        action, days = parse_reminder_args(context.args or [], context.bot_data[DAYS_BEFORE])
     except ValueError:
-        await update.effective_message.reply_text(REMINDER_USAGE)
+        await message.reply_text(REMINDER_USAGE)
         return
     try:
         if action == "toggle":
-            current = await asyncio.to_thread(desk.reminders.subscription, subscriber)
-            action = "off" if current else "on"
+            action = "off" if await desk.subscription(subscriber) else "on"
         if action == "off":
-            removed = await asyncio.to_thread(desk.reminders.unsubscribe, subscriber)
-            await update.effective_message.reply_text(REMINDERS_OFF if removed else NOT_SUBSCRIBED)
+            removed = await desk.unsubscribe(subscriber)
+            await message.reply_text(REMINDERS_OFF if removed else text("officials.not_subscribed"))
             return
-        await asyncio.to_thread(desk.reminders.subscribe, subscriber, days, desk.clock())
-        ahead = await asyncio.to_thread(upcoming_deadlines, desk.today(), desk.engine)
+        await desk.subscribe(subscriber, days)
+        ahead = await desk.upcoming()
     except SQLAlchemyError:
         log.exception("reminder subscription failed")
-        await update.effective_message.reply_text(STORE_DOWN)
+        await message.reply_text(STORE_DOWN)
         return
-    await update.effective_message.reply_text(
+    await message.reply_text(
         subscribed_text(days, desk.reminders.hour, ahead[0] if ahead else None)
     )
 
 
 async def complaints_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    desk: Desk = context.bot_data[DESK]
-    official = f"telegram:{update.effective_user.id}"
+    desk: OfficialsDesk = context.bot_data[DESK]
+    message = message_of(update)
+    user = update.effective_user
+    official = sender_id(user.id if user is not None else message.chat_id)
     # Split by hand rather than context.args: a reply keeps its line breaks.
-    parts = (update.effective_message.text or "").split(maxsplit=3)
+    parts = (message.text or "").split(maxsplit=3)
     subcommand = fold_vi(parts[1]).replace(" ", "") if len(parts) > 1 else ""
     try:
         if len(parts) == 1:
-            items = await asyncio.to_thread(desk.feedback.inbox, "new", INBOX_SHOWN)
+            items = await desk.inbox("new", INBOX_SHOWN)
             await _reply_long(update, inbox_text(items, INBOX_SHOWN))
         elif subcommand == "xong" and len(parts) == 3:
-            item = await asyncio.to_thread(desk.feedback.mark, parts[2], "closed", official)
-            text = MARKED.format(code=item.code, status=item.status_label)
-            await update.effective_message.reply_text(text)
+            item = await desk.mark_handled(parts[2], official)
+            marked = say("officials.marked", code=item.code, status=item.status_label)
+            await message.reply_text(polite(marked))
         elif subcommand == "traloi" and len(parts) == 4:
-            reply = await asyncio.to_thread(desk.feedback.reply, parts[2], parts[3], official)
-            delivery = await deliver_reply(context.bot, reply)
-            text = "Dạ, " + OUTCOME[delivery].format(code=reply.code)
-            await update.effective_message.reply_text(text)
+            outcome = await desk.reply(parts[2], parts[3], official)
+            await message.reply_text(polite(outcome.message))
         else:
-            await update.effective_message.reply_text(COMPLAINT_USAGE)
+            await message.reply_text(COMPLAINT_USAGE)
     except FeedbackError as error:
-        await update.effective_message.reply_text(f"Dạ, {_lower_first(str(error))}")
+        await message.reply_text(polite(str(error)))
 
 
 async def send_due_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
     """The repeating job: sends every reminder whose time has come, once."""
-    desk: Desk = context.bot_data[DESK]
+    desk: OfficialsDesk = context.bot_data[DESK]
     now = desk.clock()
     try:
-        due = await asyncio.to_thread(desk.reminders.due, now)
+        due = await desk.due_reminders(now)
     except SQLAlchemyError:
         log.exception("due reminders could not be read; trying again at the next check")
         return
@@ -259,20 +179,25 @@ async def send_due_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
         except Forbidden:
             # The official blocked the bot: every later reminder would be refused too.
             log.warning("chat %s refuses the bot; its reminders are switched off", chat_id)
-            await asyncio.to_thread(desk.reminders.unsubscribe, reminder.subscriber)
+            await desk.unsubscribe(reminder.subscriber)
             continue
         except TelegramError as error:
             log.warning("reminder to chat %s not sent (%s); trying again later", chat_id, error)
             continue
-        await asyncio.to_thread(desk.reminders.mark_sent, reminder, now)
+        await desk.mark_reminder_sent(reminder, now)
 
 
-async def _reply_long(update: Update, text: str) -> None:
-    for piece in split_message(text):
-        await update.effective_message.reply_text(piece)
+async def _reply_long(update: Update, body: str) -> None:
+    for piece in split_message(body):
+        await message_of(update).reply_text(piece)
 
 
 # --- pure shaping of the texts ------------------------------------------------------------------
+
+
+def polite(sentence: str) -> str:
+    """A sentence of the desk as the bot says it: "Dạ, đã lưu trả lời …"."""
+    return say("officials.polite", sentence=sentence[:1].lower() + sentence[1:])
 
 
 def parse_reminder_args(args: Sequence[str], default_days: int) -> tuple[ReminderAction, int]:
@@ -296,67 +221,73 @@ def _day(value: date) -> str:
 
 
 def occurrence_lines(occurrence: DeadlineOccurrence) -> str:
-    lines = [f"• {_day(occurrence.date)} – {occurrence.title}"]
+    lines = [say("officials.deadline", date=_day(occurrence.date), title=occurrence.title)]
     if occurrence.recipient:
-        lines.append(f"  Gửi: {occurrence.recipient}")
+        lines.append(say("officials.deadline_recipient", recipient=occurrence.recipient))
     if occurrence.recurring:
-        lines.append(f"  Định kỳ: {occurrence.rule}")
-    lines.append(f"  Nguồn: {occurrence.source}")
+        lines.append(say("officials.deadline_rule", rule=occurrence.rule))
+    lines.append(say("officials.deadline_source", source=occurrence.source))
     return "\n".join(lines)
 
 
 def deadlines_text(ahead: Sequence[DeadlineOccurrence], today: date) -> str:
     if not ahead:
-        return NONE_AHEAD.format(today=_day(today))
-    header = UPCOMING.format(today=_day(today))
+        return say("officials.none_ahead", today=_day(today))
+    header = say("officials.upcoming", today=_day(today))
     return "\n\n".join([header, *(occurrence_lines(o) for o in ahead)])
 
 
 def subscribed_text(days: int, hour: int, next_one: DeadlineOccurrence | None) -> str:
-    when = "vào đúng ngày đến hạn" if days == 0 else f"{days} ngày trước mỗi hạn báo cáo"
-    head = REMINDERS_ON.format(when=when, hour=hour)
+    when = (
+        text("officials.reminders_on_the_day")
+        if days == 0
+        else say("officials.reminders_days_before", days=days)
+    )
+    head = say("officials.reminders_on", when=when, hour=f"{hour:02d}")
     if next_one is None:
-        return f"{head}\n{NOTHING_TO_REMIND}"
-    return f"{head}\n{NEXT_DEADLINE.format(date=_day(next_one.date), title=next_one.title)}"
+        return f"{head}\n{text('officials.nothing_to_remind')}"
+    following = say("officials.next_deadline", date=_day(next_one.date), title=next_one.title)
+    return f"{head}\n{following}"
 
 
 def reminder_text(occurrence: DeadlineOccurrence, today: date) -> str:
     days = (occurrence.date - today).days
     if days == 0:
-        head = REMINDER_TODAY.format(date=_day(occurrence.date))
+        head = say("officials.reminder_today", date=_day(occurrence.date))
     else:
-        head = REMINDER_AHEAD.format(days=days, date=_day(occurrence.date))
+        head = say("officials.reminder_ahead", days=days, date=_day(occurrence.date))
     return f"{head}\n{occurrence_lines(occurrence)}"
 
 
-def shorten(text: str, limit: int) -> str:
+def shorten(body: str, limit: int) -> str:
     """One line of at most ``limit`` characters, cut at a word with "…" when longer."""
-    flat = " ".join(text.split())
+    flat = " ".join(body.split())
     if len(flat) <= limit:
         return flat
     cut = flat[: limit - 1]
     return (cut.rsplit(" ", 1)[0] if " " in cut else cut) + "…"
 
 
-def complaint_lines(item: FeedbackItem) -> str:
-    """A complaint as listed in a chat: the citizen's name, phone and any number they typed in
-    the content are masked, since Telegram keeps chat history on its servers."""
-    return "\n".join(
-        [
-            f"• {item.code} · {item.category_label} · {item.submitted_at:%d/%m/%Y %H:%M}",
-            f"  {mask_name(item.citizen_name)} · {mask_phone(item.phone)}",
-            f"  {shorten(mask_phones_in_text(item.content), CONTENT_SHOWN)}",
-        ]
+def complaint_lines(item: ComplaintView) -> str:
+    """A complaint as listed in a chat, the desk's masked view (Telegram keeps chat history on
+    its servers)."""
+    return say(
+        "officials.complaint",
+        code=item.code,
+        category=item.category_label,
+        submitted=f"{item.submitted_at:%d/%m/%Y %H:%M}",
+        citizen_name=item.citizen_name,
+        phone=item.phone,
+        content=shorten(item.content, CONTENT_SHOWN),
     )
 
 
-def inbox_text(items: Sequence[FeedbackItem], limit: int) -> str:
+def inbox_text(items: Sequence[ComplaintView], limit: int) -> str:
     """The list of new complaints, at most ``limit`` of them were asked for."""
     if not items:
-        return INBOX_EMPTY
-    header = (INBOX_HEADER_FULL if len(items) >= limit else INBOX_HEADER).format(count=len(items))
-    return "\n\n".join([header, *(complaint_lines(item) for item in items), INBOX_FOOTER])
-
-
-def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:]
+        return text("officials.inbox_empty")
+    header_key = "officials.inbox_header_full" if len(items) >= limit else "officials.inbox_header"
+    header = say(header_key, count=len(items))
+    return "\n\n".join(
+        [header, *(complaint_lines(item) for item in items), text("officials.inbox_footer")]
+    )

@@ -1,20 +1,18 @@
 """The officials' page /can-bo: reporting deadlines as a month calendar, and the complaint inbox.
 
 Off unless OFFICIALS_WEB_TOKEN holds a token of at least 16 characters. Officials log in with
-it; the session cookie is "<expiry>.<HMAC>", keyed by the token (changing the token ends every
-session), HttpOnly, SameSite=Strict, Secure when served over HTTPS. SameSite=Strict also keeps
-other sites from posting the forms with the cookie, and the JSON API's writes take JSON bodies,
-which a cross-site form cannot send. Scripts may call the API with "Authorization: Bearer
-<token>" instead of the cookie. Nothing under /can-bo is cached or framed.
+it and get a signed session cookie (bot.web.session), HttpOnly, SameSite=Strict, Secure when
+served over HTTPS. SameSite=Strict also keeps other sites from posting the forms with the
+cookie, and the JSON API's writes take JSON bodies, which a cross-site form cannot send.
+Scripts may call the API with "Authorization: Bearer <token>" instead of the cookie. Nothing
+under /can-bo is cached or framed.
+
+The work itself is the officials' desk's (knowledge.officials); this module only renders it.
 """
 
 from __future__ import annotations
 
 import asyncio
-import calendar
-import functools
-import hashlib
-import hmac
 import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -23,41 +21,30 @@ from typing import Any
 from urllib.parse import urlencode
 
 from aiohttp import web
-from sqlalchemy import Engine
 
-from bot.telegram.config import TELEGRAM_API
-from bot.telegram.notify import OUTCOME, Delivery, deliver_with_token, telegram_chat_id
-from bot.telegram.officials import Clock, utc_now
-from bot.web import officials_html as views
+from bot.officials.telegram_courier import CHANNEL as TELEGRAM
+from bot.officials.telegram_courier import TELEGRAM_API, token_courier
+from bot.web import officials_pages as pages
+from bot.web.session import COOKIE, SESSION_S, TOKEN_MIN, Sessions
 from knowledge.feedback import (
     STATUSES,
     FeedbackError,
-    FeedbackItem,
     FeedbackNotFound,
-    FeedbackReply,
-    FeedbackService,
     InvalidFeedback,
-    mask_name,
-    mask_phone,
-    mask_phones_in_text,
     normalize_feedback_code,
 )
-from knowledge.plans.deadlines import DeadlineOccurrence, deadlines_between
-from knowledge.plans.search import catalog
-from knowledge.plans.service import cite
-from knowledge.reminders.service import upcoming_deadlines
+from knowledge.officials import ComplaintView, Courier, Delivery, OfficialsDesk, outcome_text
+from knowledge.plans.deadlines import DeadlineOccurrence
+from knowledge.shared.clock import Clock, utc_now
 from knowledge.shared.db import get_engine
-from knowledge.shared.periods import vietnam_today
 from knowledge.shared.settings import load_settings as load_knowledge_settings
+from knowledge.shared.wording import say, text
 
 PREFIX = "/can-bo"
-COOKIE = "can_bo_phien"
-SESSION_S = 8 * 3600  # a working day
-TOKEN_MIN = 16
-INBOX_LIMIT = 100
 OFFICIAL = "web:can-bo"  # one shared token: the page cannot tell officials apart
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
-_SESSION_CONTEXT = b"tro-ly-cchc/can-bo/session"
+# For scripts, not people: shows the JSON expected, so it stays beside the code that reads it.
+BAD_BODY = 'Nội dung gửi lên phải là JSON: {"noi_dung": "…"}.'
 SECURITY_HEADERS = {
     "Cache-Control": "no-store",
     "Referrer-Policy": "no-referrer",
@@ -68,91 +55,47 @@ SECURITY_HEADERS = {
     ),
 }
 
-WRONG_TOKEN = "Mã truy cập không đúng."
-SESSION_ENDED = "Phiên đăng nhập đã hết hạn hoặc chưa đăng nhập. Vui lòng đăng nhập lại."
-API_LOGIN = "Cần đăng nhập trang cán bộ, hoặc gửi mã truy cập (Authorization: Bearer <mã>)."
-BAD_MONTH = "Tháng phải có dạng NNNN-TT, ví dụ 2024-03."
-BAD_STATUS = "Trạng thái phải là một trong: " + ", ".join(views.STATUS_FILTERS) + "."
-BAD_BODY = 'Nội dung gửi lên phải là JSON: {"noi_dung": "…"}.'
-
-Deliver = Callable[[FeedbackReply], Awaitable[Delivery]]
-
 
 @dataclass(frozen=True)
-class OfficialsDesk:
-    token: str | None  # None: the page is off, for ``disabled_reason``
+class OfficialsPage:
+    """What the page's handlers share: the desk, and the login when the page is on."""
+
+    desk: OfficialsDesk
+    sessions: Sessions | None  # None: the page is off, for ``disabled_reason``
     disabled_reason: str
-    feedback: FeedbackService
-    engine: Engine
-    clock: Clock
-    deliver: Deliver
-
-    def today(self) -> date:
-        return vietnam_today(self.clock())
 
 
-DESK = web.AppKey("officials_desk", OfficialsDesk)
-
-
-# --- the token and the session cookie -----------------------------------------------------------
+PAGE = web.AppKey("officials_page", OfficialsPage)
 
 
 def token_problem(token: str) -> str | None:
     if not token:
-        return "Chưa cấu hình mã truy cập cho cán bộ."
+        return text("web.token_missing")
     if len(token) < TOKEN_MIN:
-        return f"Mã truy cập đã cấu hình quá ngắn: cần ít nhất {TOKEN_MIN} ký tự."
+        return say("web.token_too_short", minimum=TOKEN_MIN)
     return None
 
 
-def token_matches(given: str, token: str) -> bool:
-    """Constant-time comparison; digests first, so not even the length leaks."""
-    return hmac.compare_digest(
-        hashlib.sha256(given.encode()).digest(), hashlib.sha256(token.encode()).digest()
-    )
-
-
-def _session_mac(token: str, expires: int) -> str:
-    key = hmac.new(_SESSION_CONTEXT, token.encode(), hashlib.sha256).digest()
-    return hmac.new(key, str(expires).encode(), hashlib.sha256).hexdigest()
-
-
-def sign_session(token: str, expires: int) -> str:
-    return f"{expires}.{_session_mac(token, expires)}"
-
-
-def session_valid(token: str, value: str, now: float) -> bool:
-    expires, _, mac = value.partition(".")
-    if not expires.isdigit() or int(expires) <= now:
-        return False
-    return hmac.compare_digest(mac, _session_mac(token, int(expires)))
-
-
 def logged_in(request: web.Request) -> bool:
-    desk = request.app[DESK]
-    if desk.token is None:
+    sessions = request.app[PAGE].sessions
+    if sessions is None:
         return False
     scheme, _, bearer = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() == "bearer" and bearer:
-        return token_matches(bearer.strip(), desk.token)
+        return sessions.token_matches(bearer.strip())
     cookie = request.cookies.get(COOKIE, "")
-    return bool(cookie) and session_valid(desk.token, cookie, desk.clock().timestamp())
+    return bool(cookie) and sessions.valid(cookie)
 
 
 # --- set-up -------------------------------------------------------------------------------------
 
 
-async def _without_telegram(reply: FeedbackReply) -> Delivery:
-    return Delivery.ON_REQUEST if telegram_chat_id(reply.sender_id) is None else Delivery.FAILED
-
-
-def default_deliver(environ: Mapping[str, str]) -> Deliver:
+def couriers(environ: Mapping[str, str]) -> dict[str, Courier]:
     """Replies reach Telegram citizens when this process knows the bot's token."""
     token = environ.get("TELEGRAM_BOT_TOKEN", "").strip()
     if not token:
-        return _without_telegram
-    base_url = environ.get("TELEGRAM_API_BASE_URL") or TELEGRAM_API
-    return functools.partial(deliver_with_token, token, base_url)
+        return {}
+    return {TELEGRAM: token_courier(token, environ.get("TELEGRAM_API_BASE_URL") or TELEGRAM_API)}
 
 
 def setup(
@@ -160,18 +103,16 @@ def setup(
     environ: Mapping[str, str],
     *,
     clock: Clock = utc_now,
-    deliver: Deliver | None = None,
+    deliver: Courier | None = None,
 ) -> None:
     token = environ.get("OFFICIALS_WEB_TOKEN", "").strip()
     problem = token_problem(token)
     engine = get_engine(load_knowledge_settings(environ).database_url)
-    app[DESK] = OfficialsDesk(
-        token=None if problem else token,
+    desk = OfficialsDesk(engine, clock=clock, couriers=couriers(environ), deliver=deliver)
+    app[PAGE] = OfficialsPage(
+        desk=desk,
+        sessions=None if problem else Sessions(token, clock),
         disabled_reason=problem or "",
-        feedback=FeedbackService(engine, clock),
-        engine=engine,
-        clock=clock,
-        deliver=deliver or default_deliver(environ),
     )
     app.middlewares.append(guard)
     app.router.add_get(PREFIX, dashboard_page)
@@ -195,20 +136,20 @@ async def guard(
     """Under /can-bo: off without a token, login required past the login form, no caching."""
     if request.path != PREFIX and not request.path.startswith(PREFIX + "/"):
         return await handler(request)
-    desk = request.app[DESK]
+    page = request.app[PAGE]
     api = request.path.startswith(f"{PREFIX}/api/")
-    if desk.token is None:
+    if page.sessions is None:
         response: web.StreamResponse = (
-            _json_error(desk.disabled_reason, 503)
+            _json_error(page.disabled_reason, 503)
             if api
-            else _html(views.disabled_page(desk.disabled_reason), 503)
+            else _html(pages.disabled_page(page.disabled_reason), 503)
         )
     elif request.path not in _OPEN_PATHS and not logged_in(request):
         if api:
-            response = _json_error(API_LOGIN, 401)
+            response = _json_error(text("web.api_login"), 401)
             response.headers["WWW-Authenticate"] = "Bearer"
         else:
-            response = _html(views.login_page(SESSION_ENDED), 401)
+            response = _html(pages.login_page(text("web.session_ended")), 401)
     else:
         response = await handler(request)
     response.headers.update(SECURITY_HEADERS)
@@ -227,36 +168,39 @@ def _see_other(location: str) -> web.Response:
     return web.Response(status=303, headers={"Location": location})
 
 
+def _desk(request: web.Request) -> OfficialsDesk:
+    return request.app[PAGE].desk
+
+
 # --- HTML pages and forms -----------------------------------------------------------------------
 
 
 async def dashboard_page(request: web.Request) -> web.Response:
     if not logged_in(request):
-        return _html(views.login_page())
-    desk = request.app[DESK]
+        return _html(pages.login_page())
+    desk = _desk(request)
     month = parse_month(request.query.get("thang", "")) or desk.today().replace(day=1)
     status = request.query.get("trang_thai", "new")
-    if status not in views.STATUS_FILTERS:
+    if status not in pages.STATUS_FILTERS:
         status = "new"
     try:
         body = await render_dashboard(desk, month, status, notice=notice_of(request.query))
     except FeedbackError as error:
-        return _html(views.message_page("Tạm gián đoạn", str(error)), 503)
+        return _html(pages.message_page(text("web.unavailable"), str(error)), 503)
     return _html(body)
 
 
 async def login(request: web.Request) -> web.Response:
-    desk = request.app[DESK]
-    assert desk.token is not None  # the guard answers for a page that is off
+    sessions = request.app[PAGE].sessions
+    assert sessions is not None  # the guard answers for a page that is off
     form = await request.post()
     given = form.get("ma_truy_cap")
-    if not isinstance(given, str) or not token_matches(given, desk.token):
-        return _html(views.login_page(WRONG_TOKEN), 401)
-    expires = int(desk.clock().timestamp()) + SESSION_S
+    if not isinstance(given, str) or not sessions.token_matches(given):
+        return _html(pages.login_page(text("web.wrong_token")), 401)
     response = _see_other(PREFIX)
     response.set_cookie(
         COOKIE,
-        sign_session(desk.token, expires),
+        sessions.issue(),
         max_age=SESSION_S,
         path=PREFIX,
         httponly=True,
@@ -273,28 +217,28 @@ async def logout(_request: web.Request) -> web.Response:
 
 
 async def mark_form(request: web.Request) -> web.Response:
-    desk = request.app[DESK]
     code, form = request.match_info["code"], await request.post()
     try:
-        item = await asyncio.to_thread(desk.feedback.mark, code, "closed", OFFICIAL)
+        item = await _desk(request).mark_handled(code, OFFICIAL)
     except FeedbackError as error:
         return _form_error(error)
     return _see_other(_back_to_inbox(form.get("trang_thai"), thong_bao="xong", ma=item.code))
 
 
 async def reply_form(request: web.Request) -> web.Response:
-    desk = request.app[DESK]
     code, form = request.match_info["code"], await request.post()
-    text = form.get("noi_dung")
+    answer = form.get("noi_dung")
     try:
-        reply = await asyncio.to_thread(
-            desk.feedback.reply, code, text if isinstance(text, str) else "", OFFICIAL
+        outcome = await _desk(request).reply(
+            code, answer if isinstance(answer, str) else "", OFFICIAL
         )
     except FeedbackError as error:
         return _form_error(error)
-    delivery = await desk.deliver(reply)
     location = _back_to_inbox(
-        form.get("trang_thai"), thong_bao="tra-loi", ket_qua=delivery.value, ma=reply.code
+        form.get("trang_thai"),
+        thong_bao="tra-loi",
+        ket_qua=outcome.delivery.value,
+        ma=outcome.reply.code,
     )
     return _see_other(location)
 
@@ -306,12 +250,16 @@ def _error_status(error: FeedbackError) -> int:
 
 
 def _form_error(error: FeedbackError) -> web.Response:
-    return _html(views.message_page("Chưa thực hiện được", str(error)), _error_status(error))
+    return _html(pages.message_page(text("web.not_done"), str(error)), _error_status(error))
 
 
 def _back_to_inbox(status: object, **notice: str) -> str:
-    kept = status if isinstance(status, str) and status in views.STATUS_FILTERS else "new"
+    kept = status if isinstance(status, str) and status in pages.STATUS_FILTERS else "new"
     return f"{PREFIX}?{urlencode({'trang_thai': kept, **notice})}#phan-anh"
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def notice_of(query: Mapping[str, str]) -> str:
@@ -320,35 +268,25 @@ def notice_of(query: Mapping[str, str]) -> str:
     if code is None:
         return ""
     if query.get("thong_bao") == "xong":
-        return f"Đã đánh dấu phản ánh {code}: {STATUSES['closed']}."
+        return _sentence(say("officials.marked", code=code, status=STATUSES["closed"]))
     if query.get("thong_bao") == "tra-loi":
         try:
-            outcome = OUTCOME[Delivery(query.get("ket_qua"))]
+            delivery = Delivery(query.get("ket_qua"))
         except ValueError:
             return ""
-        text = outcome.format(code=code)
-        return text[:1].upper() + text[1:]
+        return _sentence(outcome_text(delivery, code))
     return ""
 
 
 async def render_dashboard(desk: OfficialsDesk, month: date, status: str, notice: str) -> str:
-    today = desk.today()
-    last_day = month.replace(day=calendar.monthrange(month.year, month.month)[1])
     in_month, ahead, rules, complaints = await asyncio.gather(
-        asyncio.to_thread(deadlines_between, month, last_day, engine=desk.engine),
-        asyncio.to_thread(upcoming_deadlines, today, desk.engine),
-        asyncio.to_thread(recurring_rules, desk.engine),
-        asyncio.to_thread(desk.feedback.inbox, _status_query(status), INBOX_LIMIT),
+        desk.month(month),
+        desk.upcoming(),
+        desk.recurring_rules(),
+        desk.inbox(_status_query(status)),
     )
-    return views.dashboard(
-        month=month,
-        today=today,
-        in_month=in_month,
-        ahead=ahead,
-        rules=rules,
-        status=status,
-        complaints=complaints,
-        notice=notice,
+    return pages.dashboard(
+        pages.Dashboard(month, desk.today(), in_month, ahead, rules, status, complaints, notice)
     )
 
 
@@ -359,16 +297,8 @@ def parse_month(raw: str) -> date | None:
     return date(int(match.group(1)), int(match.group(2)), 1)
 
 
-def recurring_rules(engine: Engine) -> list[views.RecurringRule]:
-    return [
-        views.RecurringRule(d.title, d.rule_description, d.recipient, cite(d.document, d.section))
-        for d in catalog(engine).deadlines
-        if d.due_date is None and d.rule_day is not None
-    ]
-
-
 def _status_query(status: str) -> str | None:
-    return None if status == views.ALL_STATUSES else status
+    return None if status == pages.ALL_STATUSES else status
 
 
 # --- JSON API -----------------------------------------------------------------------------------
@@ -376,70 +306,59 @@ def _status_query(status: str) -> str | None:
 
 async def deadlines_api(request: web.Request) -> web.Response:
     """``?thang=2024-03``: the deadlines of that month; without it, the upcoming ones."""
-    desk = request.app[DESK]
+    desk = _desk(request)
     raw = request.query.get("thang")
     if raw is None:
         today = desk.today()
-        found = await asyncio.to_thread(upcoming_deadlines, today, desk.engine)
+        found = await desk.upcoming(today)
         return web.json_response({"from": today.isoformat(), "deadlines": _occurrences(found)})
     month = parse_month(raw)
     if month is None:
-        return _json_error(BAD_MONTH, 400)
-    last_day = month.replace(day=calendar.monthrange(month.year, month.month)[1])
-    found = await asyncio.to_thread(deadlines_between, month, last_day, engine=desk.engine)
-    return web.json_response({"month": views.month_param(month), "deadlines": _occurrences(found)})
+        return _json_error(text("web.bad_month"), 400)
+    found = await desk.month(month)
+    return web.json_response({"month": pages.month_param(month), "deadlines": _occurrences(found)})
 
 
 async def complaints_api(request: web.Request) -> web.Response:
-    desk = request.app[DESK]
     status = request.query.get("trang_thai", "new")
-    if status not in views.STATUS_FILTERS:
-        return _json_error(BAD_STATUS, 400)
+    if status not in pages.STATUS_FILTERS:
+        return _json_error(say("web.bad_status", statuses=", ".join(pages.STATUS_FILTERS)), 400)
     try:
-        items = await asyncio.to_thread(desk.feedback.inbox, _status_query(status), INBOX_LIMIT)
+        items = await _desk(request).inbox(_status_query(status))
     except FeedbackError as error:
         return _json_error(str(error), 503)
     return web.json_response({"status": status, "items": [complaint_json(i) for i in items]})
 
 
 async def mark_api(request: web.Request) -> web.Response:
-    desk = request.app[DESK]
     try:
-        item = await asyncio.to_thread(
-            desk.feedback.mark, request.match_info["code"], "closed", OFFICIAL
-        )
+        item = await _desk(request).mark_handled(request.match_info["code"], OFFICIAL)
     except FeedbackError as error:
         return _api_error(error)
     return web.json_response({"item": complaint_json(item)})
 
 
 async def reply_api(request: web.Request) -> web.Response:
-    desk = request.app[DESK]
     try:
         body = await request.json()
     except ValueError:
         body = None
     if request.content_type != "application/json" or not isinstance(body, dict):
         return _json_error(BAD_BODY, 400)
-    text = body.get("noi_dung")
+    answer = body.get("noi_dung")
     try:
-        reply = await asyncio.to_thread(
-            desk.feedback.reply,
-            request.match_info["code"],
-            text if isinstance(text, str) else "",
-            OFFICIAL,
+        outcome = await _desk(request).reply(
+            request.match_info["code"], answer if isinstance(answer, str) else "", OFFICIAL
         )
     except FeedbackError as error:
         return _api_error(error)
-    delivery = await desk.deliver(reply)
-    message = OUTCOME[delivery].format(code=reply.code)
     return web.json_response(
         {
-            "code": reply.code,
-            "reply": reply.text,
-            "replied_at": reply.replied_at.isoformat(),
-            "delivery": delivery.value,
-            "message": message[:1].upper() + message[1:],
+            "code": outcome.reply.code,
+            "reply": outcome.reply.text,
+            "replied_at": outcome.reply.replied_at.isoformat(),
+            "delivery": outcome.delivery.value,
+            "message": _sentence(outcome.message),
         }
     )
 
@@ -465,19 +384,19 @@ def _occurrences(found: list[DeadlineOccurrence]) -> list[dict[str, Any]]:
     ]
 
 
-def complaint_json(item: FeedbackItem) -> dict[str, Any]:
-    """A complaint for the API, the citizen's data masked as on the page."""
+def complaint_json(item: ComplaintView) -> dict[str, Any]:
+    """A complaint for the API: the desk's masked view, as on the page and in Telegram."""
     return {
         "code": item.code,
         "category": item.category,
         "category_label": item.category_label,
         "status": item.status,
         "status_label": item.status_label,
-        "content": mask_phones_in_text(item.content),
-        "citizen_name": mask_name(item.citizen_name),
-        "phone": mask_phone(item.phone),
+        "content": item.content,
+        "citizen_name": item.citizen_name,
+        "phone": item.phone,
         "dossier_code": item.dossier_code,
-        "channel": "telegram" if telegram_chat_id(item.sender_id) is not None else "web",
+        "channel": item.channel,
         "submitted_at": item.submitted_at.isoformat(),
         "reply": item.reply,
         "replied_at": item.replied_at.isoformat() if item.replied_at else None,

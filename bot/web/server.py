@@ -9,8 +9,10 @@ from pathlib import Path
 
 from aiohttp import web
 
-from bot.telegram.officials import Clock, utc_now
 from bot.web import officials
+from knowledge.officials import Courier
+from knowledge.shared.clock import Clock, utc_now
+from knowledge.shared.settings import env_int
 
 STATIC = Path(__file__).parent / "static"
 SOCKET_IO_CLIENT = Path(__file__).parent / "node_modules" / "socket.io-client" / "dist"
@@ -42,7 +44,7 @@ def create_app(
     environ: dict[str, str],
     *,
     clock: Clock = utc_now,
-    deliver: officials.Deliver | None = None,
+    deliver: Courier | None = None,
 ) -> web.Application:
     """The web app; ``clock`` and ``deliver`` (replies to Telegram citizens) are for tests."""
     app = web.Application()
@@ -62,6 +64,6 @@ def main() -> None:
     web.run_app(
         create_app(environ),
         host=environ.get("BIND_HOST", "127.0.0.1"),
-        port=int(environ.get("WEB_PORT", "8000")),
+        port=env_int(environ, "WEB_PORT", 8000, minimum=1, maximum=65535),
         print=None,
     )

@@ -11,7 +11,7 @@ from knowledge.dossiers.http_store import DEFAULT_TIMEOUT_S, HttpDossierStore
 from knowledge.dossiers.status import DossierLookup
 from knowledge.dossiers.store import SqlDossierStore
 from knowledge.shared.db import get_engine
-from knowledge.shared.settings import load_settings
+from knowledge.shared.settings import env_positive, load_settings
 
 
 def make_dossier_lookup(env: Mapping[str, str] | None = None) -> DossierLookup:
@@ -27,6 +27,6 @@ def make_dossier_lookup(env: Mapping[str, str] | None = None) -> DossierLookup:
         return SqlDossierStore(get_engine(load_settings(env).database_url))
     return HttpDossierStore(
         base_url,
-        timeout=float(env.get("DOSSIER_API_TIMEOUT") or DEFAULT_TIMEOUT_S),
+        timeout=env_positive(env, "DOSSIER_API_TIMEOUT", DEFAULT_TIMEOUT_S),
         token=env.get("DOSSIER_API_TOKEN") or None,
     )

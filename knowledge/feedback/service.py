@@ -9,7 +9,6 @@ Vietnamese; phone numbers never appear in logs or in citizen-facing answers.
 from __future__ import annotations
 
 import logging
-import threading
 import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -26,6 +25,7 @@ from knowledge.shared.db import get_engine, session_scope
 from knowledge.shared.periods import VIETNAM_TZ
 from knowledge.shared.phones import normalize_phone
 from knowledge.shared.privacy import mask_phone, mask_phones_in_text
+from knowledge.shared.schema import SchemaGuard
 from knowledge.shared.text import normalize_vi
 from knowledge.shared.wording import say
 
@@ -189,18 +189,14 @@ class FeedbackService:
     def __init__(self, engine: Engine | None = None, clock: Clock = _utc_now) -> None:
         self._engine = engine or get_engine()
         self._clock = clock
-        self._schema_lock = threading.Lock()
-        self._schema_ready = False
+        self._schema = SchemaGuard(self._engine, [Feedback])
 
     def ensure_schema(self) -> None:
         """Create the feedback table if missing; cheap after the first call.
 
         Called by every operation, so a fresh database works; call it at start to fail early.
         """
-        with self._schema_lock:
-            if not self._schema_ready:
-                Feedback.__table__.create(self._engine, checkfirst=True)
-                self._schema_ready = True
+        self._schema.ensure()
 
     def submit(self, draft: FeedbackDraft) -> str:
         """Store the feedback and return its tracking code, "PAKN-2026-000123".

@@ -54,6 +54,25 @@ class DeadlineOccurrence:
     source: str  # citation
 
 
+@dataclass(frozen=True)
+class RecurringRule:
+    """A recurring reporting rule as a plan states it, for a calendar's list of rules."""
+
+    title: str
+    rule: str  # "chậm nhất ngày 05 của các tháng 3, 6, 9, 12"
+    recipient: str
+    source: str  # citation
+
+
+def recurring_rules(engine: Engine | None = None) -> list[RecurringRule]:
+    """Every recurring reporting rule of the plans, in the plans' order."""
+    return [
+        RecurringRule(d.title, d.rule_description, d.recipient, cite(d.document, d.section))
+        for d in catalog(engine).deadlines
+        if d.due_date is None and d.rule_day is not None
+    ]
+
+
 def deadlines_between(
     start: date,
     end: date,

@@ -9,7 +9,6 @@ missed while the bot was down still goes out late, as long as its deadline day h
 from __future__ import annotations
 
 import hashlib
-import threading
 from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -21,6 +20,7 @@ from knowledge.plans.deadlines import DeadlineOccurrence, deadlines_between
 from knowledge.shared.db import get_engine, session_scope
 from knowledge.shared.models import Base, UtcDateTime
 from knowledge.shared.periods import VIETNAM_TZ, vietnam_today
+from knowledge.shared.schema import SchemaGuard
 
 DEFAULT_DAYS_BEFORE = 3
 DEFAULT_HOUR = 8  # Vietnam time: the start of a working day
@@ -140,17 +140,11 @@ class ReminderService:
             raise ValueError(f"reminder hour must be 0..23, not {hour}")
         self._engine = engine or get_engine()
         self.hour = hour
-        self._schema_lock = threading.Lock()
-        self._schema_ready = False
+        self._schema = SchemaGuard(self._engine, REMINDER_TABLES)
 
     def ensure_schema(self) -> None:
         """Create the reminder tables if missing; a knowledge-base build leaves them alone."""
-        with self._schema_lock:
-            if not self._schema_ready:
-                Base.metadata.create_all(
-                    self._engine, tables=[table.__table__ for table in REMINDER_TABLES]
-                )
-                self._schema_ready = True
+        self._schema.ensure()
 
     def subscribe(self, subscriber: str, days_before: int, now: datetime) -> Subscription:
         """Subscribe, or change the days ahead of an existing subscription."""

@@ -201,16 +201,16 @@ async def test_after_three_wrong_codes_the_lookup_stops_politely(engine: Engine)
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [
-        ("", (10, 600.0)),
-        ("3/60", (3, 60.0)),
-        ("5", (5, 600.0)),
-        ("many", (10, 600.0)),
-        ("0/9", (10, 600.0)),
-    ],
+    [("", (10, 600.0)), ("3/60", (3, 60.0)), ("5", (5, 600.0))],
 )
 def test_the_lookup_limit_comes_from_the_environment(raw: str, expected: tuple[int, float]) -> None:
     assert lookup_limit({"DOSSIER_LOOKUP_LIMIT": raw}) == expected
+
+
+@pytest.mark.parametrize("raw", ["many", "0/9"])
+def test_a_wrong_lookup_limit_stops_the_action_server_naming_it(raw: str) -> None:
+    with pytest.raises(ValueError, match="DOSSIER_LOOKUP_LIMIT"):
+        lookup_limit({"DOSSIER_LOOKUP_LIMIT": raw})
 
 
 # ── cancelling ────────────────────────────────────────────────────────────────────────

@@ -15,7 +15,6 @@ from bot.guard import (
     clean,
     message_limit,
     offered_payloads,
-    positive_setting,
     screen,
 )
 
@@ -137,15 +136,6 @@ def test_buttons_without_payload_and_bot_messages_without_data_offer_nothing() -
         {"event": "bot", "text": "Dạ"},
     ]
     assert offered_payloads(events) == frozenset()
-
-
-def test_settings_default_when_unset_and_refuse_nonsense() -> None:
-    assert positive_setting({}, "ACTION_TIMEOUT_S", 10.0) == 10.0
-    assert positive_setting({"ACTION_TIMEOUT_S": " "}, "ACTION_TIMEOUT_S", 10.0) == 10.0
-    assert positive_setting({"ACTION_TIMEOUT_S": "2.5"}, "ACTION_TIMEOUT_S", 10.0) == 2.5
-    for wrong in ("ten", "0", "-3", "nan", "inf"):
-        with pytest.raises(ValueError, match="ACTION_TIMEOUT_S"):
-            positive_setting({"ACTION_TIMEOUT_S": wrong}, "ACTION_TIMEOUT_S", 10.0)
 
 
 def test_message_limit_is_a_whole_number_of_characters() -> None:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import socket
+import sys
 from pathlib import Path
 
-from bot.launcher import build_services, load_env_file, resolve_settings
+import pytest
+
+from bot.launcher import Service, Stack, build_services, load_env_file, resolve_settings
 
 
 def test_env_file_ignores_comments_and_strips_quotes(tmp_path: Path) -> None:
@@ -49,3 +53,39 @@ def test_rasa_starts_through_our_guarded_entry_point() -> None:
     (rasa,) = [s for s in build_services(resolve_settings({}, None)) if s.name == "rasa"]
     assert rasa.argv[1:4] == ["-m", "bot.rasa_server", "run"]
     assert rasa.argv[0].endswith(".venv/engine/bin/python")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_wait_ready_returns_once_every_health_url_answers(tmp_path: Path) -> None:
+    port = _free_port()
+    server = [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"]
+    stack = Stack(
+        {"VAR_DIR": str(tmp_path)},
+        [Service("web", server, f"http://127.0.0.1:{port}/")],
+        quiet=True,
+    )
+    stack.start()
+    try:
+        stack.wait_ready(20)
+        assert stack.not_ready() is None
+    finally:
+        stack.stop()
+
+
+def test_wait_ready_reports_a_service_that_exits_instead_of_waiting_out_the_time(
+    tmp_path: Path,
+) -> None:
+    crash = [sys.executable, "-c", "raise SystemExit(3)"]
+    url = f"http://127.0.0.1:{_free_port()}/"
+    stack = Stack({"VAR_DIR": str(tmp_path)}, [Service("actions", crash, url)], quiet=True)
+    stack.start()
+    try:
+        with pytest.raises(RuntimeError, match="actions exited with code 3"):
+            stack.wait_ready(20)
+    finally:
+        stack.stop()

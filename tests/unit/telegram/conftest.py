@@ -9,33 +9,27 @@ import pytest
 from telegram.ext import Application
 
 from bot.telegram.config import Settings
-from knowledge.feedback import Feedback
-from knowledge.reminders.service import REMINDER_TABLES
-from knowledge.shared.db import get_engine
-from knowledge.shared.models import Base
+from tests.unit.officials.officials_fakes import without_officials_rows
 from tests.unit.telegram.telegram_fakes import (
     OFFICIAL,
     TOKEN,
     FakeBotApi,
     FakeRasa,
+    fake_bot_api,
     running,
     serving,
+    without_ca_bundle,
 )
 
 
 @pytest.fixture(autouse=True)
 def no_ca_bundle(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
-    # The fakes speak plain HTTP. An empty CA directory (honoured by httpx) spares each bot
-    # loading the CA bundle twice, most of the time a test would otherwise take.
-    monkeypatch.setenv("SSL_CERT_DIR", str(tmp_path_factory.mktemp("no_ca")))
-    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    without_ca_bundle(monkeypatch, tmp_path_factory.mktemp("no_ca"))
 
 
 @pytest.fixture
 async def bot_api() -> AsyncIterator[FakeBotApi]:
-    fake = FakeBotApi()
-    async with serving(fake.app()) as url:
-        fake.base_url = f"{url}/bot"
+    async with fake_bot_api() as fake:
         yield fake
 
 
@@ -70,9 +64,7 @@ def database_url(kb_url: str) -> str:
 
     Reset before the test rather than after, so a failed test cannot leak rows into the next.
     """
-    tables = [Feedback.__table__, *(table.__table__ for table in REMINDER_TABLES)]
-    Base.metadata.drop_all(get_engine(kb_url), tables=tables)
-    return kb_url
+    return without_officials_rows(kb_url)
 
 
 @pytest.fixture

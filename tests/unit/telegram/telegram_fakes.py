@@ -15,8 +15,10 @@ from collections import defaultdict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
+import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 from telegram import Update
@@ -24,13 +26,23 @@ from telegram.ext import Application
 
 from bot.telegram.app import build_application
 from bot.telegram.config import Settings
-from bot.telegram.officials import Clock, utc_now
+from knowledge.shared.clock import Clock, utc_now
 
 TOKEN = "123456:TEST-token"
 CHAT_ID = 4242
-BOT_USER = {"id": 123456, "is_bot": True, "first_name": "Trợ lý", "username": "tro_ly_test_bot"}
-USER = {"id": CHAT_ID, "is_bot": False, "first_name": "Lan"}
-OFFICIAL = {"id": 9001, "is_bot": False, "first_name": "Hùng", "username": "can_bo_noi_vu"}
+BOT_USER: dict[str, Any] = {
+    "id": 123456,
+    "is_bot": True,
+    "first_name": "Trợ lý",
+    "username": "tro_ly_test_bot",
+}
+USER: dict[str, Any] = {"id": CHAT_ID, "is_bot": False, "first_name": "Lan"}
+OFFICIAL: dict[str, Any] = {
+    "id": 9001,
+    "is_bot": False,
+    "first_name": "Hùng",
+    "username": "can_bo_noi_vu",
+}
 JSON_FIELDS = ("reply_markup", "commands", "scope")
 
 
@@ -151,6 +163,7 @@ async def running(settings: Settings, clock: Clock = utc_now) -> AsyncIterator[A
     """The application as run_polling would have it, minus the polling (and its job queue:
     tests run jobs themselves)."""
     application = build_application(settings, clock=clock)
+    assert application.post_init is not None and application.post_shutdown is not None
     await application.initialize()
     await application.post_init(application)
     try:
@@ -158,6 +171,22 @@ async def running(settings: Settings, clock: Clock = utc_now) -> AsyncIterator[A
     finally:
         await application.post_shutdown(application)
         await application.shutdown()
+
+
+@asynccontextmanager
+async def fake_bot_api() -> AsyncIterator[FakeBotApi]:
+    """A FakeBotApi served on 127.0.0.1, its base_url set."""
+    fake = FakeBotApi()
+    async with serving(fake.app()) as url:
+        fake.base_url = f"{url}/bot"
+        yield fake
+
+
+def without_ca_bundle(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The fakes speak plain HTTP. An empty CA directory (honoured by httpx) spares each bot
+    loading the CA bundle twice, most of the time a test would otherwise take."""
+    monkeypatch.setenv("SSL_CERT_DIR", str(tmp_path))
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
 
 
 def closed_port_url() -> str:
@@ -206,6 +235,19 @@ def press_update(application: Application, delivered: dict[str, Any], data: str)
         "data": data,
         "message": delivered,
     }
-    return Update.de_json(
+    update = Update.de_json(
         {"update_id": next(_update_ids), "callback_query": query}, application.bot
     )
+    # What getUpdates and the webhook do to every update: the keys Telegram sends back become
+    # the payloads the library kept (arbitrary callback data).
+    application.bot.insert_callback_data(update)
+    return update
+
+
+def button_data(delivered: dict[str, Any], title: str) -> str:
+    """The callback data Telegram holds for the button titled ``title`` of a delivered message."""
+    for row in delivered["reply_markup"]["inline_keyboard"]:
+        for button in row:
+            if button["text"] == title:
+                return str(button["callback_data"])
+    raise AssertionError(f"no button {title!r}")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from telegram.ext import Application
@@ -12,11 +14,22 @@ from telegram.ext import Application
 from bot.telegram import handlers
 from bot.telegram.config import Settings
 from bot.telegram.formatting import CALLBACK_DATA_LIMIT, MESSAGE_LIMIT
-from bot.telegram.handlers import BUSY, CANCELLED, CHOOSE, HELP, MENU_REQUEST, TEXT_ONLY, WELCOME
+from bot.telegram.handlers import (
+    BUSY,
+    CANCELLED,
+    CHOOSE,
+    EXPIRED,
+    HELP,
+    MENU_REQUEST,
+    TEXT_ONLY,
+    WELCOME,
+)
+from knowledge.shared.settings import Rate
 from tests.unit.telegram.telegram_fakes import (
     CHAT_ID,
     FakeBotApi,
     FakeRasa,
+    button_data,
     closed_port_url,
     message_update,
     press_update,
@@ -48,6 +61,10 @@ BAD_GATEWAY = {"ok": False, "error_code": 502, "description": "Bad Gateway"}
 def keyboard(params: dict) -> list[list[tuple[str, str]]]:
     rows = params["reply_markup"]["inline_keyboard"]
     return [[(b["text"], b["callback_data"]) for b in row] for row in rows]
+
+
+def titles(params: dict) -> list[list[str]]:
+    return [[title for title, _ in row] for row in keyboard(params)]
 
 
 async def test_text_is_relayed_with_chat_sender_and_reply_follows_typing(
@@ -82,10 +99,16 @@ async def test_rasa_buttons_become_an_inline_keyboard_carrying_payloads(
     await application.process_update(text_update(application, "menu"))
     (sent,) = bot_api.calls("sendMessage")
     assert sent["text"] == "Dạ, em có thể hỗ trợ Anh/chị:"
-    assert keyboard(sent) == [
-        [("Tra cứu hồ sơ", "/tra_cuu_ho_so"), ("Nộp phí trực tuyến", "/nop_phi")],
-        [("Gửi phản ánh", "/phan_anh")],
-    ]
+    assert titles(sent) == [["Tra cứu hồ sơ", "Nộp phí trực tuyến"], ["Gửi phản ánh"]]
+    # Telegram gets keys within its limit; a press brings back the button's own payload.
+    assert all(
+        len(data.encode()) <= CALLBACK_DATA_LIMIT for row in keyboard(sent) for _, data in row
+    )
+    (menu,) = bot_api.delivered
+    await application.process_update(
+        press_update(application, menu, button_data(menu, "Gửi phản ánh"))
+    )
+    assert rasa.messages() == ["menu", "/phan_anh"]
 
 
 async def test_button_press_echoes_title_removes_keyboard_and_relays_payload(
@@ -95,7 +118,9 @@ async def test_button_press_echoes_title_removes_keyboard_and_relays_payload(
     rasa.answers["/tra_cuu_ho_so"] = [{"text": "Anh/chị cho em xin mã hồ sơ ạ."}]
     await application.process_update(text_update(application, "menu"))
     (menu,) = bot_api.delivered
-    await application.process_update(press_update(application, menu, "/tra_cuu_ho_so"))
+    await application.process_update(
+        press_update(application, menu, button_data(menu, "Tra cứu hồ sơ"))
+    )
     assert rasa.messages() == ["menu", "/tra_cuu_ho_so"]
     assert len(bot_api.calls("answerCallbackQuery")) == 1
     (edit,) = bot_api.calls("editMessageReplyMarkup")
@@ -114,7 +139,9 @@ async def test_second_tap_on_the_same_keyboard_is_relayed_once_and_is_no_error(
     await application.process_update(text_update(application, "menu"))
     (menu,) = bot_api.delivered
     for _ in range(2):
-        await application.process_update(press_update(application, menu, "/nop_phi"))
+        await application.process_update(
+            press_update(application, menu, button_data(menu, "Nộp phí trực tuyến"))
+        )
     assert rasa.messages() == ["menu", "/nop_phi"]
     assert len(bot_api.calls("answerCallbackQuery")) == 2  # every tap stops the spinner
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
@@ -126,7 +153,7 @@ async def test_reply_with_buttons_only_gets_a_prompt_to_carry_them(
     rasa.answers["phi"] = [{"buttons": [{"title": "Có", "payload": "/affirm"}]}]
     await application.process_update(text_update(application, "phi"))
     (sent,) = bot_api.calls("sendMessage")
-    assert (sent["text"], keyboard(sent)) == (CHOOSE, [[("Có", "/affirm")]])
+    assert (sent["text"], titles(sent)) == (CHOOSE, [["Có"]])
 
 
 async def test_payload_longer_than_callback_data_limit_round_trips_through_chat_data(
@@ -141,6 +168,52 @@ async def test_payload_longer_than_callback_data_limit_round_trips_through_chat_
     assert len(data.encode()) <= CALLBACK_DATA_LIMIT < len(payload.encode())
     await application.process_update(press_update(application, menu, data))
     assert rasa.messages()[-1] == payload
+
+
+async def test_a_button_the_library_no_longer_keeps_answers_expired(
+    settings: Settings, bot_api: FakeBotApi, rasa: FakeRasa
+) -> None:
+    rasa.answers["menu"] = MENU
+    async with running(replace(settings, keyboards_kept=1)) as application:
+        for _ in range(2):
+            await application.process_update(text_update(application, "menu"))
+        first, second = bot_api.delivered
+        await application.process_update(
+            press_update(application, first, button_data(first, "Nộp phí trực tuyến"))
+        )
+        assert bot_api.texts()[2:] == ["Anh/chị đã chọn: Nộp phí trực tuyến", EXPIRED]
+        await application.process_update(
+            press_update(application, second, button_data(second, "Nộp phí trực tuyến"))
+        )
+    assert rasa.messages() == ["menu", "menu", "/nop_phi"]
+
+
+async def test_buttons_sent_before_a_restart_still_work_after_it(
+    settings: Settings, bot_api: FakeBotApi, rasa: FakeRasa, tmp_path: Path
+) -> None:
+    kept = replace(settings, var_dir=str(tmp_path / "var"))  # created on start
+    rasa.answers["menu"] = MENU
+    async with running(kept) as application:
+        await application.process_update(text_update(application, "menu"))
+    (menu,) = bot_api.delivered
+    async with running(kept) as restarted:
+        await restarted.process_update(
+            press_update(restarted, menu, button_data(menu, "Gửi phản ánh"))
+        )
+    assert rasa.messages() == ["menu", "/phan_anh"]
+
+
+async def test_outgoing_messages_are_throttled_to_the_send_rate(
+    settings: Settings, bot_api: FakeBotApi, rasa: FakeRasa
+) -> None:
+    rasa.answers["danh sach"] = [{"text": f"Mục {n}"} for n in range(4)]
+    async with running(replace(settings, send_rate=Rate(2, 1.0))) as application:
+        started = time.monotonic()
+        await application.process_update(text_update(application, "danh sach"))
+        elapsed = time.monotonic() - started
+    # "typing…" and four messages at two a second: the fifth request waits about 1.5 s.
+    assert elapsed >= 1.2
+    assert [m["text"] for m in bot_api.delivered] == [f"Mục {n}" for n in range(4)]
 
 
 async def test_long_reply_is_split_into_messages_within_telegram_limit(

@@ -1,19 +1,11 @@
-"""Pure shaping of Rasa replies for Telegram: message splitting, keyboards, callback data."""
+"""Pure shaping of Rasa replies for Telegram: message splitting and keyboards (callback data
+longer than Telegram takes is the library's: see test_telegram_bot)."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.telegram.formatting import (
-    CALLBACK_DATA_LIMIT,
-    KEPT_PAYLOADS,
-    MESSAGE_LIMIT,
-    button_title,
-    callback_data_for,
-    keyboard_for,
-    payload_for,
-    split_message,
-)
+from bot.telegram.formatting import MESSAGE_LIMIT, button_title, keyboard_for, split_message
 from bot.telegram.rasa_client import RasaButton, RasaUnavailable, parse_replies
 from tests.paths import SOURCES
 
@@ -52,42 +44,6 @@ def test_split_cuts_a_run_without_spaces_and_counts_emoji_as_two_units() -> None
     assert split_message("👍" * 3, limit=4) == ["👍👍", "👍"]
 
 
-def test_short_payload_travels_as_callback_data_itself() -> None:
-    stored: dict[str, str] = {}
-    assert callback_data_for("/greet", stored) == "/greet"
-    assert stored == {}
-    assert payload_for("/greet", stored) == "/greet"
-
-
-def test_long_payload_is_kept_in_chat_data_under_a_short_key() -> None:
-    payload = '/ask_task{"plan": "Kế hoạch cải cách hành chính nhà nước năm 2021 của Hà Nội"}'
-    assert len(payload.encode()) > CALLBACK_DATA_LIMIT
-    stored: dict[str, str] = {}
-    data = callback_data_for(payload, stored)
-    assert len(data.encode()) <= CALLBACK_DATA_LIMIT
-    assert payload_for(data, stored) == payload
-    # The same payload keeps the same key: re-sent menus do not pile up entries.
-    assert callback_data_for(payload, stored) == data
-    assert len(stored) == 1
-
-
-def test_oldest_long_payloads_are_forgotten_unless_shown_again() -> None:
-    stored: dict[str, str] = {}
-    payloads = [
-        f'/chon_ke_hoach{{"so_hieu": "{n}/QĐ-UBND", "ngay_ban_hanh": "29/12/2020"}}'
-        for n in range(KEPT_PAYLOADS + 1)
-    ]
-    assert all(len(p.encode()) > CALLBACK_DATA_LIMIT for p in payloads)
-    keys = [callback_data_for(p, stored) for p in payloads]
-    assert len(stored) == KEPT_PAYLOADS
-    assert payload_for(keys[0], stored) is None
-    # Showing payload 1 again (a menu sent anew) makes payload 2 the oldest one instead.
-    callback_data_for(payloads[1], stored)
-    callback_data_for("/chon_ke_hoach" + "x" * CALLBACK_DATA_LIMIT, stored)
-    assert payload_for(keys[1], stored) == payloads[1]
-    assert payload_for(keys[2], stored) is None
-
-
 @pytest.mark.parametrize(
     ("titles", "row_sizes"),
     [
@@ -97,7 +53,7 @@ def test_oldest_long_payloads_are_forgotten_unless_shown_again() -> None:
 )
 def test_keyboard_puts_short_titles_two_per_row(titles: list[str], row_sizes: list[int]) -> None:
     buttons = [RasaButton(title, f"/p{i}") for i, title in enumerate(titles)]
-    markup = keyboard_for(buttons, {})
+    markup = keyboard_for(buttons)
     assert markup is not None
     assert [len(row) for row in markup.inline_keyboard] == row_sizes
     flat = [button for row in markup.inline_keyboard for button in row]
@@ -107,7 +63,7 @@ def test_keyboard_puts_short_titles_two_per_row(titles: list[str], row_sizes: li
 
 
 def test_no_buttons_means_no_keyboard() -> None:
-    assert keyboard_for([], {}) is None
+    assert keyboard_for([]) is None
 
 
 def test_rasa_replies_parsed_with_title_as_payload_fallback_and_custom_dropped() -> None:

@@ -10,7 +10,6 @@ from telegram.ext import Application
 
 from bot.telegram.config import Settings
 from bot.telegram.handlers import HELP
-from bot.telegram.notify import Delivery, deliver_with_token
 from bot.telegram.officials import (
     OFFICIAL_HELP,
     REFUSED,
@@ -20,17 +19,16 @@ from bot.telegram.officials import (
     deadlines_text,
     parse_reminder_args,
 )
-from knowledge.feedback import FeedbackDraft, FeedbackService
+from knowledge.feedback import FeedbackService
 from knowledge.reminders.service import ReminderService
 from knowledge.shared.db import get_engine
 from knowledge.shared.periods import VIETNAM_TZ
 from tests.fakes import FakeClock
+from tests.unit.officials.officials_fakes import complaint
 from tests.unit.telegram.telegram_fakes import (
     CHAT_ID,
     OFFICIAL,
-    TOKEN,
     FakeBotApi,
-    closed_port_url,
     running,
     text_update,
 )
@@ -42,8 +40,8 @@ HUNG_YEN_2024 = (
 )
 
 
-def vietnam_time(*args: int) -> FakeClock:
-    return FakeClock(datetime(*args, tzinfo=VIETNAM_TZ))
+def vietnam_time(year: int, month: int, day: int, hour: int, minute: int = 0) -> FakeClock:
+    return FakeClock(datetime(year, month, day, hour, minute, tzinfo=VIETNAM_TZ))
 
 
 async def official_says(application: Application, text: str) -> None:
@@ -51,22 +49,9 @@ async def official_says(application: Application, text: str) -> None:
 
 
 async def run_reminder_job(application: Application) -> None:
+    assert application.job_queue is not None
     (job,) = application.job_queue.get_jobs_by_name(REMINDER_JOB)
     await job.run(application)
-
-
-def complaint(sender_id: str, **changes: str) -> FeedbackDraft:
-    fields = {
-        "category": "cham_tre",
-        # A citizen's own words, phone number included: it must not reach the chat unmasked.
-        "content": "Hồ sơ cấp giấy chứng nhận quyền sử dụng đất của tôi đã quá hạn 10 ngày "
-        "mà chưa có kết quả, cán bộ một cửa không giải thích lý do. Gọi tôi: 0987 654 321.",
-        "citizen_name": "Nguyễn Văn An",
-        "phone": "0912 345 678",
-        "sender_id": sender_id,
-        **changes,
-    }
-    return FeedbackDraft(**fields)
 
 
 @pytest.mark.parametrize("command", ["/hanbaocao", "/nhacviec bat 5", "/phananh"])
@@ -85,6 +70,7 @@ async def test_without_an_allowlist_nobody_is_an_official(
 ) -> None:
     async with running(settings) as application:
         await official_says(application, "/hanbaocao")
+        assert application.job_queue is not None
         assert application.job_queue.get_jobs_by_name(REMINDER_JOB) == ()
     assert bot_api.texts() == [REFUSED]
 
@@ -354,20 +340,3 @@ async def test_phananh_mistakes_get_a_vietnamese_answer(
         assert text.startswith("Dạ, lệnh phản ánh dùng như sau:")
     else:
         assert text == answer
-
-
-async def test_a_reply_given_on_the_web_page_reaches_the_telegram_citizen_too(
-    official_settings: Settings, bot_api: FakeBotApi
-) -> None:
-    # The web page runs without the bot: it reaches Telegram with the bot's token alone.
-    service = FeedbackService(get_engine(official_settings.database_url))
-    code = service.submit(complaint(f"telegram:{CITIZEN_CHAT}"))
-    reply = service.reply(code, "Đã chuyển Phòng Tài nguyên và Môi trường.", by="web:can-bo")
-    delivery = await deliver_with_token(TOKEN, bot_api.base_url, reply)
-    assert delivery is Delivery.SENT
-    assert bot_api.texts_to(CITIZEN_CHAT) == [
-        f"Dạ, cơ quan chức năng đã trả lời phản ánh {code} của Anh/chị:\n\n"
-        "Đã chuyển Phòng Tài nguyên và Môi trường."
-    ]
-    unreachable = await deliver_with_token(TOKEN, closed_port_url() + "/bot", reply)
-    assert unreachable is Delivery.FAILED

@@ -10,21 +10,18 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.web.server import create_app
-from knowledge.feedback import Feedback, FeedbackService
-from knowledge.reminders.service import REMINDER_TABLES
+from knowledge.feedback import FeedbackService
 from knowledge.shared.db import get_engine
-from knowledge.shared.models import Base
 from knowledge.shared.periods import VIETNAM_TZ
 from tests.fakes import FakeClock
+from tests.unit.officials.officials_fakes import without_officials_rows
 from tests.unit.web.web_fakes import TOKEN, ClientFactory, DeliveryRecorder
 
 
 @pytest.fixture
 def database_url(kb_url: str) -> str:
     """The shared knowledge base with no complaints yet (reset before, not after, the test)."""
-    tables = [Feedback.__table__, *(table.__table__ for table in REMINDER_TABLES)]
-    Base.metadata.drop_all(get_engine(kb_url), tables=tables)
-    return kb_url
+    return without_officials_rows(kb_url)
 
 
 @pytest.fixture

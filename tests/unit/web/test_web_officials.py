@@ -9,25 +9,13 @@ from http.cookies import SimpleCookie
 import pytest
 from aiohttp.test_utils import TestClient
 
-from bot.web.officials import COOKIE, SESSION_S, session_valid, sign_session
-from knowledge.feedback import FeedbackDraft, FeedbackService
+from bot.web.session import COOKIE, SESSION_S, Sessions
+from knowledge.feedback import FeedbackService
 from tests.fakes import FakeClock
+from tests.unit.officials.officials_fakes import complaint
 from tests.unit.web.web_fakes import TOKEN, ClientFactory, DeliveryRecorder
 
 CITIZEN_CHAT = 777_001
-
-
-def complaint(sender_id: str, **changes: str) -> FeedbackDraft:
-    fields = {
-        "category": "cham_tre",
-        "content": "Hồ sơ cấp giấy chứng nhận quyền sử dụng đất của tôi đã quá hạn 10 ngày "
-        "mà chưa có kết quả. Gọi tôi: 0987 654 321.",
-        "citizen_name": "Nguyễn Văn An",
-        "phone": "0912 345 678",
-        "sender_id": sender_id,
-        **changes,
-    }
-    return FeedbackDraft(**fields)
 
 
 def set_cookie(response_headers: object) -> SimpleCookie:
@@ -100,14 +88,20 @@ async def test_web_login_sets_a_strict_httponly_signed_session_cookie(client: Te
     assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
 
 
-def test_session_signature_expiry_and_token_binding() -> None:
-    value = sign_session(TOKEN, 2_000_000_000)
-    assert session_valid(TOKEN, value, 1_999_999_999)
-    assert not session_valid(TOKEN, value, 2_000_000_000)  # expired
-    assert not session_valid(TOKEN + "-moi", value, 1_999_999_999)  # a new token ends it
-    forged = value.replace("2000000000", "2100000000")
-    assert not session_valid(TOKEN, forged, 1_999_999_999)
-    assert not session_valid(TOKEN, "garbage", 0)
+def test_session_signature_expiry_and_token_binding(clock: FakeClock) -> None:
+    value = Sessions(TOKEN, clock).issue()
+    assert Sessions(TOKEN, clock).valid(value)
+    clock.advance(seconds=SESSION_S - 1)
+    assert Sessions(TOKEN, clock).valid(value)
+    assert not Sessions(TOKEN + "-moi", clock).valid(value)  # a new token ends it
+    later = Sessions(TOKEN, FakeClock(clock.now))
+    clock.advance(seconds=1)
+    assert not Sessions(TOKEN, clock).valid(value)  # expired
+    # A cookie re-dated to now keeps the old signature: refused.
+    subject, _, rest = value.partition(".")
+    forged = f"{subject}.{later.issue().split('.')[1]}.{rest.split('.')[1]}"
+    assert not Sessions(TOKEN, clock).valid(forged)
+    assert not Sessions(TOKEN, clock).valid("garbage")
 
 
 async def test_web_inbox_needs_a_login_and_forged_or_expired_cookies_do_not_count(
@@ -119,7 +113,7 @@ async def test_web_inbox_needs_a_login_and_forged_or_expired_cookies_do_not_coun
     mark = await client.post(f"/can-bo/phan-anh/{code}/xong", allow_redirects=False)
     assert mark.status == 401
     assert feedback.inbox()[0].status == "new"  # nothing changed
-    forged = sign_session("doan-ma-truy-cap-khac", int(clock().timestamp()) + 3600)
+    forged = Sessions("doan-ma-truy-cap-khac", clock).issue()
     client.session.cookie_jar.update_cookies({COOKIE: forged})
     page = await client.get("/can-bo")
     assert code not in await page.text()
@@ -188,7 +182,7 @@ async def test_web_complaint_text_is_escaped_and_personal_data_masked(
     page = await (await logged_in.get("/can-bo")).text()
     assert code in page
     assert "<script>" not in page and "<b>1</b>" not in page
-    assert "Cán bộ nói &quot;&lt;script&gt;alert(1)&lt;/script&gt;&quot; &amp; bỏ đi." in page
+    assert "Cán bộ nói &#34;&lt;script&gt;alert(1)&lt;/script&gt;&#34; &amp; bỏ đi." in page
     assert "hồ sơ H31.29-&lt;b&gt;1&lt;/b&gt;" in page
     assert "Nguyễn V** A* · 0912***678 · qua trang web" in page
     assert "0987***321" in page and "0987654321" not in page and "345 678" not in page
@@ -315,3 +309,11 @@ async def test_web_deadlines_api_by_month_or_upcoming(logged_in: TestClient) -> 
     assert upcoming["from"] == "2024-03-01" and len(upcoming["deadlines"]) == 5
     bad = await logged_in.get("/can-bo/api/han-bao-cao?thang=2024-13")
     assert bad.status == 400
+
+
+async def test_web_every_page_escapes_what_a_request_brings(logged_in: TestClient) -> None:
+    # The code comes from the URL and is quoted back in the error page's text.
+    missing = await logged_in.post("/can-bo/phan-anh/%3Cb%3EPAKN%3C%2Fb%3E/xong")
+    assert missing.status == 404
+    page = await missing.text()
+    assert "<b>PAKN</b>" not in page and "&lt;b&gt;PAKN&lt;/b&gt;" in page

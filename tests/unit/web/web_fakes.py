@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 
 from aiohttp.test_utils import TestClient
 
-from bot.telegram.notify import Delivery, telegram_chat_id
 from knowledge.feedback import FeedbackReply
+from knowledge.officials import WEB, Delivery, channel_of
 
 TOKEN = "can-bo-Noi-vu-2024-thu-nghiem"
 
@@ -21,7 +21,7 @@ class DeliveryRecorder:
 
     async def __call__(self, reply: FeedbackReply) -> Delivery:
         self.replies.append(reply)
-        return Delivery.ON_REQUEST if telegram_chat_id(reply.sender_id) is None else Delivery.SENT
+        return Delivery.ON_REQUEST if channel_of(reply.sender_id) == WEB else Delivery.SENT
 
 
 ClientFactory = Callable[..., Awaitable[TestClient]]

@@ -1,0 +1,118 @@
+"""The officials' pages, rendered by Jinja2 from bot/web/templates/officials/.
+
+Autoescape is on for every template: whatever comes from a document, a citizen or a request is
+escaped by the engine, not by hand. This module only shapes data for the templates.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+from datetime import date
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from knowledge.feedback import STATUSES
+from knowledge.officials import ComplaintView
+from knowledge.plans.deadlines import DeadlineOccurrence, RecurringRule
+
+TEMPLATES = Path(__file__).parent / "templates"
+WEEKDAYS = ("T2", "T3", "T4", "T5", "T6", "T7", "CN")  # Vietnamese weeks start on Monday
+ALL_STATUSES = "tat-ca"
+STATUS_FILTERS = {**STATUSES, ALL_STATUSES: "Tất cả"}
+
+_ENVIRONMENT = Environment(
+    loader=FileSystemLoader(TEMPLATES),
+    autoescape=select_autoescape(["html"]),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+@dataclass(frozen=True)
+class DayCell:
+    day: date
+    classes: tuple[str, ...]
+    due: tuple[DeadlineOccurrence, ...]
+
+
+def render(template: str, **context: object) -> str:
+    return _ENVIRONMENT.get_template(f"officials/{template}").render(**context)
+
+
+def disabled_page(reason: str) -> str:
+    return render("disabled.html", reason=reason)
+
+
+def login_page(error: str = "") -> str:
+    return render("login.html", error=error)
+
+
+def message_page(title: str, text: str) -> str:
+    return render("message.html", title=title, text=text)
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    """What the officials' main page shows."""
+
+    month: date  # first day of the calendar's month
+    today: date
+    in_month: Sequence[DeadlineOccurrence]
+    ahead: Sequence[DeadlineOccurrence]
+    rules: Sequence[RecurringRule]
+    status: str  # a key of STATUS_FILTERS
+    complaints: Sequence[ComplaintView]
+    notice: str = ""
+
+
+def dashboard(view: Dashboard) -> str:
+    previous, following = shift_month(view.month, -1), shift_month(view.month, 1)
+    return render(
+        "dashboard.html",
+        **{field.name: getattr(view, field.name) for field in fields(view)},
+        month_param=month_param(view.month),
+        previous=previous,
+        previous_param=month_param(previous),
+        following=following,
+        following_param=month_param(following),
+        weekdays=WEEKDAYS,
+        weeks=month_weeks(view.month, view.today, view.in_month),
+        status_filters=STATUS_FILTERS,
+    )
+
+
+def month_param(month: date) -> str:
+    return f"{month:%Y-%m}"
+
+
+def shift_month(month: date, months: int) -> date:
+    year, index = divmod(month.year * 12 + month.month - 1 + months, 12)
+    return date(year, index + 1, 1)
+
+
+def month_weeks(
+    month: date, today: date, in_month: Sequence[DeadlineOccurrence]
+) -> list[list[DayCell]]:
+    """The weeks of the month's calendar, Monday first, each day with its deadlines."""
+    by_day: dict[date, list[DeadlineOccurrence]] = {}
+    for occurrence in in_month:
+        by_day.setdefault(occurrence.date, []).append(occurrence)
+    weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month)
+    return [[_cell(day, month, today, by_day.get(day, [])) for day in week] for week in weeks]
+
+
+def _cell(day: date, month: date, today: date, due: list[DeadlineOccurrence]) -> DayCell:
+    classes = tuple(
+        name
+        for name, applies in (
+            ("other-month", day.month != month.month),
+            ("today", day == today),
+            ("due", bool(due)),
+        )
+        if applies
+    )
+    return DayCell(day, classes, tuple(due))
