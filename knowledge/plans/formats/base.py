@@ -35,10 +35,10 @@ class Limits:
     max_zip_ratio: int = 200  # uncompressed / compressed, for members over 1 MB
     max_zip_members: int = 5_000
     max_pages: int = 400  # a long plan with its appendices has a few dozen
-    max_ocr_pages: int = 60
+    max_ocr_pages: int = 40  # and no more than the time allows: ~10 s a page on 2 cores
     max_chars: int = 5_000_000
     max_image_pixels: int = 60_000_000  # a page scanned at 600 dpi is about 35 million
-    max_seconds: float = 180.0
+    max_seconds: float = 300.0
     max_memory_bytes: int = 2048 * MB  # address space of the child process
 
 

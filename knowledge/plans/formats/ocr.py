@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import shutil
+import time
 import warnings
 from collections.abc import Iterator
 from functools import lru_cache
@@ -35,6 +36,30 @@ def ocr_available() -> bool:
 def require_ocr(name: str) -> None:
     if not ocr_available():
         raise UnreadableDocument.of("ocr_missing", name=name)
+
+
+class OcrBudget:
+    """OCR pages while the parse's time allows another one: a scan too long for the time limit
+    is read in part (and says so) rather than stopped with nothing."""
+
+    def __init__(self, limits: Limits) -> None:
+        self._limits = limits
+        self._started = time.monotonic()
+        self._slowest = 0.0
+        self.pages = 0
+
+    def allows_another(self) -> bool:
+        if self.pages >= self._limits.max_ocr_pages:
+            return False
+        elapsed = time.monotonic() - self._started
+        return elapsed + self._slowest * 1.5 < self._limits.max_seconds * 0.9
+
+    def read(self, image: Image.Image) -> str:
+        began = time.monotonic()
+        text = ocr_image(image)
+        self._slowest = max(self._slowest, time.monotonic() - began)
+        self.pages += 1
+        return text
 
 
 def ocr_image(image: Image.Image) -> str:
@@ -87,19 +112,20 @@ def read_image(data: bytes, name: str, limits: Limits) -> ReadDocument:
     """A photographed or scanned page (PNG, JPEG, TIFF with one page per frame) read by OCR."""
     image = open_image(data, name, limits)
     require_ocr(name)
+    budget = OcrBudget(limits)
     texts: list[str] = []
     frames = getattr(image, "n_frames", 1)
-    for index, frame in enumerate(_frames(image, name, limits)):
-        if index >= limits.max_ocr_pages:
+    for frame in _frames(image, name, limits):
+        if not budget.allows_another():
             break
-        texts.append(ocr_image(frame))
+        texts.append(budget.read(frame))
     text = normalize_text("\n".join(texts))
     if not text.strip():
         raise UnreadableDocument.of("no_text", name=name)
-    read = min(frames, limits.max_ocr_pages)
+    read = budget.pages
     notes = [_say_ocr_used(read)]
-    if frames > limits.max_ocr_pages:
-        notes.append(_say_pages_limited(limits.max_ocr_pages, frames))
+    if frames > read:
+        notes.append(_say_pages_limited(read, frames))
     return ReadDocument(text=text, kind="image", pages=frames, ocr_pages=read, notes=tuple(notes))
 
 

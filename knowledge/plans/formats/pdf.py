@@ -24,7 +24,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from knowledge.plans.formats.base import Limits, ReadDocument, UnreadableDocument
 from knowledge.plans.formats.layout import LIST_MARKER, join_blocks, table_lines
-from knowledge.plans.formats.ocr import ocr_available, ocr_image, require_ocr
+from knowledge.plans.formats.ocr import OcrBudget, ocr_available, require_ocr
 from knowledge.shared.wording import say
 
 # Points. A first-line indent or a centred title starts further right than this.
@@ -84,14 +84,14 @@ def _read(pdf: Any, name: str, limits: Limits) -> ReadDocument:
         )
     # Text lines, tables (row lines) and OCR text (str) of every page, in reading order.
     items: list[_Line | list[str] | str] = []
-    scans = ocr_pages = size = 0
+    scans = size = 0
+    budget = OcrBudget(limits)
     for page in pages:
         if len(page.chars) < _SCAN_CHARS and page.images:
             scans += 1
-            if ocr_available() and ocr_pages < limits.max_ocr_pages:
-                text = ocr_image(page.to_image(resolution=_OCR_RESOLUTION).original)
+            if ocr_available() and budget.allows_another():
+                text = budget.read(page.to_image(resolution=_OCR_RESOLUTION).original)
                 items.append(text)
-                ocr_pages += 1
                 size += len(text)
         else:
             for item in _page_items(page):
@@ -105,13 +105,14 @@ def _read(pdf: Any, name: str, limits: Limits) -> ReadDocument:
         if scans:
             require_ocr(name)
         raise UnreadableDocument.of("no_text", name=name)
+    ocr_pages = budget.pages
     notes: list[str] = []
     if ocr_pages:
         notes.append(say("documents.ocr_used", pages=ocr_pages))
     if scans and not ocr_available():
         notes.append(say("documents.ocr_missing", name=name))
     elif scans > ocr_pages:
-        notes.append(say("documents.ocr_pages_limited", limit=limits.max_ocr_pages, pages=scans))
+        notes.append(say("documents.ocr_pages_limited", limit=ocr_pages, pages=scans))
     return ReadDocument(
         text=text, kind="pdf", pages=len(pages), ocr_pages=ocr_pages, notes=tuple(notes)
     )

@@ -407,3 +407,16 @@ def test_without_tesseract_a_scan_is_refused_with_what_to_install(
     monkeypatch.setattr(pdf, "ocr_available", lambda: False)
     message = _refused(_scanned_pdf(), "quet.pdf", "ocr_missing")
     assert "tesseract-ocr-vie" in message
+
+
+@pytest.mark.skipif(not _ocr_ready(), reason="tesseract-ocr with tesseract-ocr-vie not installed")
+def test_a_scan_longer_than_the_ocr_allowance_is_read_in_part_and_says_so() -> None:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    for _ in range(3):
+        pdf.add_page()
+        pdf.image(io.BytesIO(_page_image(SCAN_LINES)), x=10, y=10, w=190)
+    document = read(bytes(pdf.output()), "quet-dai.pdf", limits=Limits(max_ocr_pages=1))
+    assert document.ocr_pages == 1
+    assert any("1 trang quét đầu tiên trong số 3 trang" in note for note in document.notes)
