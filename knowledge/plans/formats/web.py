@@ -15,9 +15,13 @@ from knowledge.plans.formats.layout import join_blocks, table_lines
 # Where legal-document sites keep a document's text, most specific first.
 CONTENT_SELECTORS = (
     "#divContentDoc .content1",  # thuvienphapluat.vn
+    "div.cldivContentDocVn",
+    "#divContentDoc",
     "div.content1",
     "#toanvancontent",  # vbpl.vn
+    ".toanvancontent",
     "div.fulltext",
+    "#divNoiDung",
     "div.toanvan",
     "div.document-content",
     "div.detail-content",
