@@ -19,14 +19,14 @@ export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help setup browser train run test test-unit test-e2e lint format bench clean
+.PHONY: help setup browser ocr train run test test-unit test-e2e lint format bench clean
 
 help:
 	@echo "make run    set up, train when needed, start the assistant (Rasa :5005, actions :5055, web :8000)"
 	@echo "make test   set up, train when needed, run unit and end-to-end tests"
 	@echo "make lint | format | train | kb | bench | clean"
 
-setup: $(ENGINE_STAMP) $(APP_STAMP) $(WEB_STAMP)
+setup: $(ENGINE_STAMP) $(APP_STAMP) $(WEB_STAMP) ocr
 
 # Rasa 3.6.21 declares Python <3.11. On 3.11 we install its dependency set as resolved for 3.10
 # (requirements/engine.txt, exact pins, no resolver), then rasa and its SDK without dependency checks.
@@ -62,6 +62,21 @@ $(BROWSER):
 	  (apt-get install -y -qq chromium >/dev/null 2>&1 || \
 	   (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)); \
 	else echo "   skipped: not root or no apt-get; the browser test will be skipped"; fi
+
+# Scanned plans are read by OCR with Debian's tesseract and its Vietnamese data; the reader tests
+# build PDFs with Debian's DejaVu font. Root installs them with apt; elsewhere a scan gets a clear
+# message and those tests are skipped.
+OCR := /usr/bin/tesseract
+OCR_VIE := /usr/share/tesseract-ocr/5/tessdata/vie.traineddata
+ocr: $(OCR_VIE)
+$(OCR_VIE):
+	@echo "==> tesseract-ocr with Vietnamese data, DejaVu fonts (Debian packages)"
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  PKGS="tesseract-ocr tesseract-ocr-vie fonts-dejavu-core"; \
+	  (apt-get install -y -qq $$PKGS >/dev/null 2>&1 || \
+	   (apt-get update -qq && apt-get install -y -qq $$PKGS >/dev/null)) || \
+	  echo "   skipped: apt-get could not install $$PKGS; scans will not be read"; \
+	else echo "   skipped: not root or no apt-get; scanned plans will not be read (OCR)"; fi
 
 train: $(MODEL)
 

@@ -1,8 +1,10 @@
 """Command line of the knowledge base: ``python -m knowledge <command>``.
 
-Exit codes follow sysexits: 0 done, 2 nothing found, 64 bad usage, 69 knowledge base not
-built. Messages for people are Vietnamese (wording/cli.yml) and go to stderr; results go to
-stdout.
+Exit codes: 0 done, 2 nothing found, 64 bad usage, 69 knowledge base not built (as sysexits);
+for ``add``: 3 empty file, 4 duplicate of a published plan, 5 no task found, 6 not published
+(read poorly without --force, metadata missing, or the rebuild failed), 65 unreadable file,
+66 no such file. Messages for people are Vietnamese (wording/cli.yml) and go to stderr;
+results go to stdout.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from knowledge.feedback import FeedbackService
 from knowledge.plans.build import build
 from knowledge.plans.deadlines import DeadlineOccurrence, deadlines_between, next_deadlines
 from knowledge.plans.decide import THRESHOLDS
+from knowledge.plans.formats import UnreadableDocument
+from knowledge.plans.formats.intake import IntakeRefused, Preview, preview_file, publish, withdraw
 from knowledge.plans.lookups import write_lookups
 from knowledge.plans.manifest import load_manifests
 from knowledge.plans.search import catalog
@@ -45,7 +49,13 @@ from knowledge.shared.wording import say
 _T = TypeVar("_T")
 
 EXIT_NOT_FOUND = 2
+EXIT_EMPTY = 3
+EXIT_DUPLICATE = 4
+EXIT_NO_TASKS = 5
+EXIT_NOT_PUBLISHED = 6
 EXIT_USAGE = 64
+EXIT_UNREADABLE = 65
+EXIT_NO_INPUT = 66
 EXIT_UNAVAILABLE = 69
 
 
@@ -94,6 +104,20 @@ def _parser() -> argparse.ArgumentParser:
     lookups.add_argument("--out", type=Path, required=True, help=say("cli.help_out"))
     command("stats", _stats, say("cli.help_stats"))
     command("plans", _plans, say("cli.help_plans"))
+
+    add = command("add", _add, say("cli.help_add"))
+    add.add_argument("file", type=Path, help=say("cli.help_add_file"))
+    add.add_argument("--dry-run", action="store_true", help=say("cli.help_dry_run"))
+    add.add_argument("--force", action="store_true", help=say("cli.help_force"))
+    add.add_argument("--slug", help=say("cli.help_slug"))
+    add.add_argument("--title", help=say("cli.help_title"))
+    add.add_argument("--year", type=_positive, help=say("cli.help_year"))
+    add.add_argument("--locality", help=say("cli.help_locality"))
+    add.add_argument("--level", choices=("province", "city", "district", "commune"))
+    add.add_argument("--number", help=say("cli.help_number"))
+    add.add_argument("--issuer", help=say("cli.help_issuer"))
+    remove = command("remove", _remove, say("cli.help_remove"))
+    remove.add_argument("slug", help=say("cli.help_remove_slug"))
 
     search = command("search", _search, say("cli.help_search"))
     search.add_argument("text")
@@ -222,6 +246,155 @@ def _plans(args: argparse.Namespace) -> int:
         for plan in plans:
             print(say("cli.plan", slug=plan.slug, citation=plan.citation, tasks=plan.tasks))
     return 0
+
+
+_UNREADABLE_EXITS = {"file_missing": EXIT_NO_INPUT, "file_empty": EXIT_EMPTY}
+_REFUSED_EXITS = {
+    "duplicate": EXIT_DUPLICATE,
+    "no_tasks": EXIT_NO_TASKS,
+    "not_found": EXIT_NOT_FOUND,
+}
+
+
+def _add(args: argparse.Namespace) -> int:
+    overrides = {
+        "slug": args.slug,
+        "title": args.title,
+        "year": args.year,
+        "locality": args.locality,
+        "level": args.level,
+        "number": args.number,
+        "issuer": args.issuer,
+    }
+    try:
+        preview = preview_file(args.file, overrides=overrides)
+        if not args.json:
+            _print_preview(preview)
+        if args.dry_run:
+            if args.json:
+                _print_json({"status": "dry_run", **_preview_json(preview)})
+            else:
+                print(say("documents.dry_run"))
+            return 0
+        report = publish(preview, force=args.force)
+    except UnreadableDocument as error:
+        return _refusal(args, error.reason, str(error), _UNREADABLE_EXITS.get(error.reason))
+    except IntakeRefused as error:
+        if error.preview is not None and not args.json and error.reason == "no_tasks":
+            _print_preview(error.preview)
+        code = _REFUSED_EXITS.get(error.reason, EXIT_NOT_PUBLISHED)
+        return _refusal(args, error.reason, str(error), code, error.preview)
+    message = say(
+        "documents.published", slug=preview.slug, documents=report.documents, tasks=report.tasks
+    )
+    if args.json:
+        _print_json({"status": "published", **_preview_json(preview), "build": report})
+    else:
+        print(message)
+    return 0
+
+
+def _remove(args: argparse.Namespace) -> int:
+    try:
+        report = withdraw(args.slug)
+    except IntakeRefused as error:
+        code = _REFUSED_EXITS.get(error.reason, EXIT_NOT_PUBLISHED)
+        return _refusal(args, error.reason, str(error), code)
+    if args.json:
+        _print_json({"status": "withdrawn", "slug": args.slug, "build": report})
+    else:
+        print(
+            say(
+                "documents.withdrawn",
+                slug=args.slug,
+                documents=report.documents,
+                tasks=report.tasks,
+            )
+        )
+    return 0
+
+
+def _refusal(
+    args: argparse.Namespace,
+    reason: str,
+    message: str,
+    code: int | None,
+    preview: Preview | None = None,
+) -> int:
+    print(message, file=sys.stderr)
+    if args.json:
+        details = _preview_json(preview) if preview is not None else {}
+        _print_json({"status": "refused", "reason": reason, "message": message, **details})
+    return EXIT_UNREADABLE if code is None else code
+
+
+def _preview_json(preview: Preview) -> dict[str, Any]:
+    data = _jsonable(preview)
+    data.pop("text", None)
+    return dict(data)
+
+
+def _print_preview(preview: Preview) -> None:
+    meta = preview.metadata
+    unknown = say("documents.preview_not_stated")
+
+    def shown(value: Any) -> str:
+        if isinstance(value, date):
+            return f"{value:%d/%m/%Y}"
+        return str(value) if value not in (None, "") else unknown
+
+    pages = f", {preview.pages} trang" if preview.pages else ""
+    level = _LEVEL_NAMES.get(str(meta.get("level")), meta.get("level"))
+    print(
+        say("documents.preview_read", name=preview.file_name, kind=preview.file_kind, pages=pages)
+    )
+    print(say("documents.preview_document", title=shown(meta.get("title"))))
+    print(
+        say(
+            "documents.preview_citation",
+            **{
+                name: shown(meta.get(name))
+                for name in ("number", "issued", "issuer", "locality", "year")
+            },
+            level=shown(level),
+        )
+    )
+    print(say("documents.preview_slug", slug=preview.slug))
+    print(say("documents.preview_counts", **preview.counts))
+    if preview.sample:
+        print(say("documents.preview_sample"))
+        for task in preview.sample:
+            print(say("documents.preview_task", text=_shorten(task.text)))
+            print(
+                say(
+                    "documents.preview_task_units",
+                    lead=", ".join(task.lead) or unknown,
+                    support=", ".join(task.support) or unknown,
+                    due=task.due or unknown,
+                    section=task.section,
+                )
+            )
+    if preview.unresolved:
+        print(say("documents.preview_unresolved"))
+        for unit in preview.unresolved:
+            key = "preview_unresolved_nearest" if unit.nearest else "preview_unresolved_unit"
+            print(say(f"documents.{key}", name=unit.name, nearest=unit.nearest))
+    if preview.warnings:
+        print(say("documents.preview_warnings"))
+        for warning in preview.warnings:
+            print(f"  - {warning}")
+
+
+_LEVEL_NAMES = {
+    "province": "cấp tỉnh",
+    "city": "thành phố thuộc tỉnh",
+    "district": "cấp huyện",
+    "commune": "cấp xã",
+}
+
+
+def _shorten(text: str, limit: int = 160) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _search(args: argparse.Namespace) -> int:

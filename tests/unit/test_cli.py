@@ -12,9 +12,24 @@ import pytest
 import yaml
 from sqlalchemy import inspect, text
 
-from knowledge.cli import EXIT_NOT_FOUND, EXIT_UNAVAILABLE, EXIT_USAGE, main
+from knowledge.cli import (
+    EXIT_DUPLICATE,
+    EXIT_EMPTY,
+    EXIT_NO_INPUT,
+    EXIT_NO_TASKS,
+    EXIT_NOT_FOUND,
+    EXIT_NOT_PUBLISHED,
+    EXIT_UNAVAILABLE,
+    EXIT_UNREADABLE,
+    EXIT_USAGE,
+    main,
+)
+from knowledge.plans.formats import intake
+from knowledge.plans.ingest.records import ParsedDocument, ParsedTask, SourceRef
+from knowledge.plans.manifest import SOURCES_DIR
 from knowledge.shared.db import make_engine
 from knowledge.shared.settings import REPO_ROOT, load_settings
+from tests.unit.plans.formats import builders
 
 
 @pytest.fixture
@@ -212,3 +227,170 @@ def test_deadlines_window_defaults_to_a_year_from_its_start(cli_kb: str, capsys)
     dates = [d["date"] for d in json.loads(out)]
     assert dates[0] == "2026-03-05" and dates[-1] == "2026-12-15"
     assert len(dates) == 12  # Long Điền A's rule and Hà Nội's two, every quarter
+
+
+# --- add, remove: an official adds a plan document and withdraws it ------------------------------
+
+NEW_PLAN = REPO_ROOT / "tests" / "plans" / "laichau-tieuchuan-2025.txt"
+
+
+@pytest.fixture
+def sources(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the shipped plan documents as the folder ``add`` publishes into, and a fresh
+    database as the knowledge base it rebuilds."""
+    folder = tmp_path / "sources"
+    folder.mkdir()
+    for path in SOURCES_DIR.iterdir():
+        (folder / path.name).write_bytes(path.read_bytes())
+    monkeypatch.setattr(intake, "SOURCES_DIR", folder)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'kb.db'}")
+    return folder
+
+
+@pytest.fixture
+def new_plan_docx(tmp_path: Path) -> Path:
+    """A real plan of another province, as the official has it: a .docx."""
+    path = tmp_path / "KH 7360 Lai Chau.docx"
+    path.write_bytes(builders.docx_from_text(NEW_PLAN.read_text(encoding="utf-8")))
+    return path
+
+
+def test_add_dry_run_shows_what_was_read_and_publishes_nothing(
+    sources: Path, new_plan_docx: Path, capsys
+) -> None:
+    before = sorted(p.name for p in sources.iterdir())
+    code, out, _ = run(capsys, "add", str(new_plan_docx), "--dry-run", "--json")
+    assert code == 0
+    shown = json.loads(out)
+    assert shown["status"] == "dry_run"
+    assert shown["file_kind"] == "docx"
+    assert shown["metadata"]["number"] == "7360/KH-UBND"
+    assert shown["metadata"]["issued"] == "2025-11-19"
+    assert shown["metadata"]["locality"] == "Lai Châu"
+    assert shown["counts"]["tasks"] > 0
+    assert set(shown["counts"]) >= {"tasks", "targets", "deadlines", "tasks_without_lead"}
+    assert "text" not in shown
+    assert sorted(p.name for p in sources.iterdir()) == before
+
+
+def test_add_dry_run_in_words(sources: Path, new_plan_docx: Path, capsys) -> None:
+    code, out, _ = run(capsys, "add", str(new_plan_docx), "--dry-run")
+    assert code == 0
+    assert "Đã đọc “KH 7360 Lai Chau.docx” (docx)" in out
+    assert "Số 7360/KH-UBND, ngày 19/11/2025" in out
+    assert "nhiệm vụ," in out and "chỉ tiêu," in out and "hạn báo cáo" in out
+    assert "Chạy thử (--dry-run) nên chưa đăng" in out
+
+
+def test_add_publishes_rebuilds_and_remove_withdraws(
+    sources: Path, new_plan_docx: Path, capsys
+) -> None:
+    code, out, err = run(capsys, "add", str(new_plan_docx), "--force", "--json")
+    assert code == 0, err
+    added = json.loads(out)
+    slug = added["slug"]
+    assert added["status"] == "published"
+    assert added["build"]["documents"] == 6
+    assert (sources / f"{slug}.txt").exists() and (sources / f"{slug}.yaml").exists()
+    code, out, _ = run(capsys, "plans", "--json")
+    assert slug in {plan["slug"] for plan in json.loads(out)}
+
+    code, out, _ = run(capsys, "remove", slug)
+    assert code == 0
+    assert f"Đã gỡ kế hoạch “{slug}”" in out
+    assert not (sources / f"{slug}.txt").exists()
+    code, out, _ = run(capsys, "plans", "--json")
+    plans = json.loads(out)
+    assert slug not in {plan["slug"] for plan in plans}
+    assert len(plans) == 5
+
+
+def test_the_same_document_again_is_a_duplicate_in_any_format(
+    sources: Path, tmp_path: Path, capsys
+) -> None:
+    # A shipped plan, re-sent as a .docx: same words, so the same fingerprint.
+    shipped = (sources / "longdiena-cchc-2023.txt").read_text(encoding="utf-8")
+    again = tmp_path / "ke-hoach-long-dien-a.docx"
+    again.write_bytes(builders.docx_from_text(shipped))
+    code, _, err = run(capsys, "add", str(again), "--dry-run")
+    assert code == EXIT_DUPLICATE
+    assert "longdiena-cchc-2023" in err and "không đăng lại" in err
+
+
+def test_the_same_number_and_issuer_is_a_duplicate(
+    sources: Path, tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "ban-sua.txt"
+    path.write_text("Bản sửa của kế hoạch 19.\n", encoding="utf-8")
+    monkeypatch.setattr(
+        intake,
+        "read_metadata",
+        lambda text, name, overrides: {
+            **dict.fromkeys(intake.META_FIELDS),
+            "number": "19/KH-UBND",
+            "issuer": "UBND thành phố Hưng Yên",
+        },
+    )
+    code, _, err = run(capsys, "add", str(path), "--dry-run")
+    assert code == EXIT_DUPLICATE
+    assert "19/KH-UBND" in err and "hungyen-tp-papi-2023" in err
+
+
+def test_an_empty_file_is_refused(sources: Path, tmp_path: Path, capsys) -> None:
+    path = tmp_path / "trong.docx"
+    path.write_bytes(b"")
+    code, out, err = run(capsys, "add", str(path))
+    assert code == EXIT_EMPTY
+    assert out == ""
+    assert "trống" in err
+
+
+def test_an_unreadable_file_is_refused_with_its_reason(
+    sources: Path, tmp_path: Path, capsys
+) -> None:
+    path = tmp_path / "hong.pdf"
+    path.write_bytes(b"%PDF-1.7 this is not a PDF")
+    code, out, err = run(capsys, "add", str(path), "--json")
+    assert code == EXIT_UNREADABLE
+    assert json.loads(out)["reason"] == "damaged"
+    assert "hong.pdf" in err and "Traceback" not in err
+
+
+def test_a_missing_file_is_refused(sources: Path, tmp_path: Path, capsys) -> None:
+    code, _, err = run(capsys, "add", str(tmp_path / "khong-co.docx"))
+    assert code == EXIT_NO_INPUT
+    assert "Không tìm thấy tệp" in err
+
+
+def test_a_document_with_no_tasks_is_refused(sources: Path, tmp_path: Path, capsys) -> None:
+    path = tmp_path / "thong-bao.txt"
+    path.write_text("Thông báo lịch họp giao ban tuần.\n", encoding="utf-8")
+    code, _, err = run(capsys, "add", str(path))
+    assert code == EXIT_NO_TASKS
+    assert "Không tìm thấy nhiệm vụ nào" in err
+    assert not (sources / "thong-bao.txt").exists()
+
+
+def _tasks_without_leads(text: str) -> tuple[str | None, ParsedDocument]:
+    tasks = [
+        ParsedTask(text=f"Nhiệm vụ {n}", source=SourceRef("Mục II", n), lead_units=())
+        for n in range(1, 6)
+    ]
+    return None, ParsedDocument(tasks=tasks)
+
+
+def test_a_document_read_poorly_is_published_only_with_force(
+    sources: Path, new_plan_docx: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(intake, "parse_text", _tasks_without_leads)
+    code, out, err = run(capsys, "add", str(new_plan_docx))
+    assert code == EXIT_NOT_PUBLISHED
+    assert "5/5 nhiệm vụ không đọc được đơn vị chủ trì" in out
+    assert "--force" in err
+    assert len(list(sources.glob("*.txt"))) == 5
+
+
+def test_remove_of_an_unknown_plan_is_not_found(sources: Path, capsys) -> None:
+    code, _, err = run(capsys, "remove", "khong-co-ke-hoach-nay")
+    assert code == EXIT_NOT_FOUND
+    assert "Không có kế hoạch nào mang mã" in err
