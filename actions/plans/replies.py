@@ -130,7 +130,7 @@ def out_of_scope(q: PlanQuestion, plans: dict[str, PlanInfo]) -> Reply | None:
     """The plain answer to a question about a place or year the base holds no plan of: which
     plans it holds, never another plan's facts; None when the plans cover the question."""
     if q.foreign:
-        places = ", ".join(p.title() for p in q.foreign)
+        places = ", ".join(q.foreign)
         return _not_held(say("plans.place_not_held", places=places), plans)
     if q.year and not q.document:
         of_place = [p for p in plans.values() if not q.localities or p.locality in q.localities]

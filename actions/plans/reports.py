@@ -54,6 +54,9 @@ class DeadlineFacts:
 
 
 def deadline_answer(q: PlanQuestion, context: Context, plans: dict[str, PlanInfo]) -> Reply:
+    if not (q.localities or q.document or q.foreign) and context.last_document in plans:
+        # "thế còn báo cáo 6 tháng năm 2024?" goes on about the place of the last answer
+        q = replace(q, localities=(plans[context.last_document].locality,))
     # A year here is when reports fall, not which plan: a rule stays in force after its year.
     unyeared = replace(q, year=None)
     # A year no plan of the place has: its reports are not in the base, whatever an older
@@ -64,8 +67,6 @@ def deadline_answer(q: PlanQuestion, context: Context, plans: dict[str, PlanInfo
     scope = documents_for(unyeared, plans)
     if scope is None and q.year:  # "báo cáo quý III năm 2024": the plans of that year
         scope = tuple(slug for slug, plan in plans.items() if plan.year == q.year) or None
-    if scope is None and context.last_document in plans:
-        scope = (context.last_document,)  # "còn báo cáo cả năm?" goes on with the same plan
     if scope is None:  # one locality's deadlines are never another's: ask whose
         setting = [slug for slug, plan in plans.items() if plan.deadlines]
         return which_plan(setting, plans, say("plans.deadlines_differ"))

@@ -47,13 +47,15 @@ def _folded_pattern(names: Iterable[str]) -> re.Pattern[str]:
 
 
 _PROVINCE_PATTERN = _folded_pattern(PROVINCES)
+_PROVINCE_NAMES = {fold_vi(n).replace(" - ", " "): n for n in PROVINCES}
 
 
 def foreign_places(
     text: str, known_localities: Collection[str], known_names: Collection[str] = ()
 ) -> list[str]:
-    """Places ``text`` names that are none of ``known_localities`` (manifest localities) and
-    no part of a known unit's name (``known_names``, folded)."""
+    """Places ``text`` names, as written properly ("Bắc Ninh", "huyện Văn Giang" → "Văn
+    Giang"), that are none of ``known_localities`` (manifest localities) and no part of a known
+    unit's name (``known_names``, folded)."""
     known = {fold_vi(locality_parts(loc)[0]) for loc in known_localities}
     folded = fold_vi(text).replace(" - ", " ")
     found: list[str] = []
@@ -62,7 +64,7 @@ def foreign_places(
         name = match.group(0)
         said_as_place = _BEFORE_PLACE.search(folded[: match.start()]) or capitalised.search(name)
         if said_as_place and name not in known and not _inside_known(name, known):
-            found.append(name)
+            found.append(_PROVINCE_NAMES[name])
     for match in _NAMED_PLACE.finditer(text):
         name = fold_vi(match.group(1)).strip()
         if (
@@ -71,8 +73,11 @@ def foreign_places(
             and not _inside_known(name, known)
             and not any(name in unit for unit in known_names)
         ):
-            found.append(name)
-    return list(dict.fromkeys(found))
+            found.append(match.group(1).strip())
+    unique: dict[str, str] = {}
+    for place in found:
+        unique.setdefault(fold_vi(place), place)
+    return list(unique.values())
 
 
 def _capitalised_runs(text: str) -> list[str]:

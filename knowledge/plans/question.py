@@ -150,7 +150,7 @@ class PlanQuestion:
     document: str | None = None  # slug, when the user chose or numbered one plan
     asks_anew: bool = True  # False when nothing but question words is left ("hạn khi nào?")
     asks: frozenset[str] = frozenset()  # ASK_LEAD, ASK_SUPPORT, ASK_DUE, ASK_PRODUCT said
-    foreign: tuple[str, ...] = ()  # places named that no plan in the base covers (folded)
+    foreign: tuple[str, ...] = ()  # places named that no plan in the base covers, as written
 
     @property
     def names_something(self) -> bool:
@@ -256,7 +256,7 @@ def topic_of(q: PlanQuestion, known_localities: Collection[str]) -> str:
     places; "" when nothing is left."""
     rest = _PLAN_WORDS.sub(" ", expand_abbreviations(q.text))
     words = content_words(rest, known_localities)
-    foreign = set(" ".join(q.foreign).split())
+    foreign = set(fold_vi(" ".join(q.foreign)).split())
     return " ".join(w for w in words if w not in foreign)
 
 

@@ -519,3 +519,71 @@ def test_a_bare_reply_naming_nothing_asks_what_is_wanted() -> None:
     talk.say("ask_plan_target", "tỷ lệ hồ sơ đúng hạn phải đạt bao nhiêu")
     reply = talk.say("inform", "abc xyz")
     assert "muốn hỏi thêm gì" in reply["text"] and reply["buttons"]
+
+
+# --- questions written by people who had read only the documents ---------------------------
+
+
+def test_the_question_s_scaffolding_does_not_pull_the_answer_to_another_row() -> None:
+    # City plan IV.5.a and IV.5.d (Phòng Tài chính - Kế hoạch); PAPI appendix 3.b (line 186).
+    talk = Conversation()
+    finance = talk.say(
+        "ask_task_responsible",
+        "Ai chủ trì cải cách tài chính công của thành phố Hưng Yên năm 2024?",
+    )["text"]
+    assert "Đơn vị chủ trì: Phòng Tài chính - Kế hoạch thành phố" in finance
+    assert finance.endswith(", Mục IV.5.a")
+    funding = talk.say(
+        "ask_task_responsible",
+        "Năm 2024, ở thành phố Hưng Yên ai tham mưu bố trí kinh phí thực hiện các nhiệm vụ "
+        "cải cách hành chính?",
+    )["text"]
+    assert "bố trí kinh phí" in funding and "Phòng Tài chính - Kế hoạch thành phố" in funding
+    assert "Mục IV.5" in funding and "Phòng Nội vụ" not in funding
+    budget = talk.say(
+        "ask_task_responsible",
+        "Kế hoạch PAPI 2023: nhiệm vụ thu chi ngân sách đúng Luật Ngân sách nhà nước do ai "
+        "chủ trì?",
+    )["text"]
+    assert "thu chi các khoản kinh phí theo đúng quy định của Luật ngân sách" in budget
+    assert budget.endswith(PAPI_SOURCE + ", Phụ lục, mục 3.b")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Kế hoạch CCHC năm 2024 của tỉnh Bắc Ninh giao ai chủ trì cải cách thể chế?",
+        "Ai chủ trì dự án xây cầu vượt sông Hồng trong kế hoạch CCHC?",
+        "ke hoach cchc 2022 cua ha noi giao ai chu tri cai cach the che?",
+    ],
+)
+def test_a_question_no_plan_answers_names_no_unit(question: str) -> None:
+    talk = Conversation()
+    text = talk.say("ask_task_responsible", question)["text"]
+    assert "Đơn vị chủ trì" not in text and "Nguồn" not in text
+    assert talk.slots["answer_outcome"] == "abstain"
+
+
+def test_a_place_the_base_lacks_is_named_with_the_plans_it_holds() -> None:
+    text = Conversation().say(
+        "ask_task_responsible", "Kế hoạch CCHC năm 2024 của tỉnh Bắc Ninh giao ai chủ trì?"
+    )["text"]
+    assert "Bắc Ninh" in text and "Hà Nội 2021 (5743/QĐ-UBND)" in text
+
+
+def test_two_things_asked_at_once_are_both_answered() -> None:
+    # Hà Nội appendix I.12: Sở Nội vụ, Quý III/2021.
+    text = Conversation().say(
+        "ask_task_responsible",
+        "Việc tổ chức tập huấn công tác cải cách hành chính ở Hà Nội do đơn vị nào chủ trì và "
+        "hạn khi nào?",
+    )["text"]
+    assert "Đơn vị chủ trì: Sở Nội vụ" in text and "Thời hạn: Quý III/2021" in text
+
+
+def test_a_bare_hung_yen_is_asked_city_or_province() -> None:
+    talk = Conversation()
+    reply = talk.say("ask_task_responsible", "ai chủ trì số hóa hồ sơ ở Hưng Yên?")
+    assert "thành phố hoặc tỉnh" in reply["text"] and "Đơn vị chủ trì" not in reply["text"]
+    assert talk.slots["answer_outcome"] == "clarify"
+    assert '/choose_plan{"plan_document":"hungyen-tinh-cchc-2020"}' in _payloads(reply)

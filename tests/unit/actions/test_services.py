@@ -102,3 +102,31 @@ async def test_an_unreadable_knowledge_base_drops_the_quote_not_the_answer(tmp_p
     empty = make_engine(f"sqlite:///{tmp_path / 'empty.db'}")
     answer = await reply(empty, "nộp lệ phí online thế nào", "ask_online_payment")
     assert answer.startswith("Dạ,") and "Nguồn:" not in answer and PAYMENT_TARGET not in answer
+
+
+async def test_what_the_plans_promise_citizens_is_answered_from_the_plan_with_its_source(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # City plan II.2.a: "100% hồ sơ TTHC giải quyết quá hạn phải thực hiện xin lỗi cá nhân, tổ
+    # chức theo đúng quy định." No FAQ entry speaks of it; the plans' targets do.
+    monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    answer = await reply(
+        engine,
+        "Hồ sơ của tôi ở thành phố Hưng Yên bị trễ hẹn thì có được xin lỗi không?",
+        "ask_online_service",
+    )
+    assert "xin lỗi cá nhân, tổ chức" in answer
+    assert "Nguồn: Kế hoạch Cải cách hành chính thành phố Hưng Yên năm 2024" in answer
+
+
+@pytest.mark.parametrize(
+    "text", ["thủ tục làm căn cước cho con cần giấy tờ gì?", "đăng ký khai sinh online được không"]
+)
+async def test_what_the_assistant_does_not_handle_is_said_with_where_to_ask(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, text: str
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    answer = await reply(engine, text, "ask_online_service", {"CONTACT_HOTLINE": "0221 123 456"})
+    assert answer.startswith("Dạ, việc này em chưa hỗ trợ được")
+    assert "0221 123 456" in answer and "dichvucong.gov.vn" in answer
+    assert "Nguồn" not in answer
