@@ -24,7 +24,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 help:
 	@echo "make run    set up, train when needed, start the assistant (Rasa :5005, actions :5055, web :8000)"
 	@echo "make test   set up, train when needed, run unit and end-to-end tests"
-	@echo "make lint | format | train | kb | bench | clean"
+	@echo "make lint | format | train | bench | eval | clean"
 
 setup: $(ENGINE_STAMP) $(APP_STAMP) $(WEB_STAMP) ocr
 
@@ -116,6 +116,11 @@ format: $(APP_STAMP)
 # (bench/results.json; see bench/README.md). Takes about 15 minutes.
 bench: setup train
 	$(APP)/bin/python -m bench.run_bench
+
+# The question bank (tests/eval/) through the running assistant: correct, confidently wrong,
+# clarified, abstained, per answer type and document (bench/eval_results.json, bench/README.md).
+eval: setup train
+	$(APP)/bin/python -m bench.run_eval --mode rest
 
 clean:
 	rm -rf models var .pytest_cache .ruff_cache
