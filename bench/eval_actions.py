@@ -12,17 +12,7 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.plans.actions import (
-    ActionChoosePlan,
-    ActionChooseTask,
-    ActionPlanInfo,
-    ActionPlanRefine,
-    ActionPlanTarget,
-    ActionReportingDeadline,
-    ActionTaskDue,
-    ActionTaskResponsible,
-    ActionUnitTasks,
-)
+from actions.plans.actions import actions_by_intent
 from actions.services import ActionAnswerFaq
 from bench.eval_bank import Observed
 
@@ -50,15 +40,7 @@ class ActionsConversations:
     def __init__(self) -> None:
         faq = ActionAnswerFaq()
         self._actions: dict[str, Action] = {
-            "ask_task_responsible": ActionTaskResponsible(),
-            "ask_task_due": ActionTaskDue(),
-            "ask_unit_tasks": ActionUnitTasks(),
-            "ask_reporting_deadline": ActionReportingDeadline(),
-            "ask_plan_target": ActionPlanTarget(),
-            "ask_plan_info": ActionPlanInfo(),
-            "inform": ActionPlanRefine(),
-            "choose_plan": ActionChoosePlan(),
-            "choose_task": ActionChooseTask(),
+            **actions_by_intent(),
             "ask_online_service": faq,
             "ask_online_payment": faq,
             "ask_postal_service": faq,

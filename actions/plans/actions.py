@@ -233,3 +233,19 @@ def _say(dispatcher: CollectingDispatcher, reply: Reply) -> list[EventType]:
         SlotSet(ANSWER_OUTCOME, reply.outcome),
         SlotSet(ANSWER_REFERENCE, reply.reference),
     ]
+
+
+def actions_by_intent() -> dict[str, Action]:
+    """The plan action Rasa's rules run for each intent (data/rules/plans.yml), for driving the
+    actions without Rasa (unit tests, `make eval --mode actions`)."""
+    return {
+        "ask_task_responsible": ActionTaskResponsible(),
+        "ask_task_due": ActionTaskDue(),
+        "ask_unit_tasks": ActionUnitTasks(),
+        "ask_reporting_deadline": ActionReportingDeadline(),
+        "ask_plan_target": ActionPlanTarget(),
+        "ask_plan_info": ActionPlanInfo(),
+        "inform": ActionPlanRefine(),
+        "choose_plan": ActionChoosePlan(),
+        "choose_task": ActionChooseTask(),
+    }

@@ -15,32 +15,12 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.plans import actions as plan_actions
-from actions.plans.actions import (
-    ActionChoosePlan,
-    ActionChooseTask,
-    ActionPlanInfo,
-    ActionPlanRefine,
-    ActionPlanTarget,
-    ActionReportingDeadline,
-    ActionTaskDue,
-    ActionTaskResponsible,
-    ActionUnitTasks,
-)
+from actions.plans.actions import actions_by_intent
 from actions.plans.replies import EXAMPLES
 from knowledge.plans.build import build
 from knowledge.shared.db import get_engine
 
-ACTIONS: dict[str, Action] = {
-    "ask_task_responsible": ActionTaskResponsible(),
-    "ask_task_due": ActionTaskDue(),
-    "ask_unit_tasks": ActionUnitTasks(),
-    "ask_reporting_deadline": ActionReportingDeadline(),
-    "ask_plan_target": ActionPlanTarget(),
-    "ask_plan_info": ActionPlanInfo(),
-    "inform": ActionPlanRefine(),
-    "choose_plan": ActionChoosePlan(),
-    "choose_task": ActionChooseTask(),
-}
+ACTIONS: dict[str, Action] = actions_by_intent()
 LEAD, SUPPORT = ("lead", "chủ trì"), ("support", "phối hợp")
 CITY_2024_SOURCE = (
     "Nguồn: Kế hoạch Cải cách hành chính thành phố Hưng Yên năm 2024 (văn bản gốc không ghi "
