@@ -22,6 +22,7 @@ import os
 import secrets
 import socket
 import sys
+import time
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterable, Sequence
@@ -66,6 +67,7 @@ class TurnResult:
     grade: str
     outcome: str
     reply: str
+    ms: float  # time to answer the turn
 
 
 # --- asking --------------------------------------------------------------------------------------
@@ -180,7 +182,9 @@ def run_cases(assistant: Any, cases: Iterable[Case], units: UnitSpellings) -> li
         sender = f"eval-{number}-{secrets.token_hex(4)}"
         for position, turn in enumerate(case.turns):
             assistant.current_type = turn.type
+            started = time.perf_counter()
             observed = assistant.ask(sender, turn.text)
+            elapsed = (time.perf_counter() - started) * 1000
             right = False
             if observed.outcome == CLARIFY and turn.answerable:
                 right = _a_button_answers(assistant, case, position, observed, units)
@@ -196,6 +200,7 @@ def run_cases(assistant: Any, cases: Iterable[Case], units: UnitSpellings) -> li
                     grade(turn, observed, units, button_right=right),
                     observed.outcome,
                     observed.text[:600],
+                    round(elapsed, 2),
                 )
             )
     return results
@@ -249,6 +254,8 @@ def summarise(results: Sequence[TurnResult]) -> dict[str, Any]:
         "no_diacritics_as_written_correct": _score(
             [r for r in answerable if r.form == "no_diacritics"]
         ),
+        "latency_ms_p50": _percentile([r.ms for r in results], 0.50),
+        "latency_ms_p95": _percentile([r.ms for r in results], 0.95),
         "grades": _tally(results),
         "by_type": {k: _group(v) for k, v in _by(results, lambda r: r.type).items()},
         "by_document": {k: _group(v) for k, v in _by(results, lambda r: r.doc or "-").items()},
@@ -264,6 +271,13 @@ def _score(results: Sequence[TurnResult]) -> float | None:
         for r in results
     )
     return round(points / len(results), 4)
+
+
+def _percentile(values: Sequence[float], share: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
 def _share(part: int, whole: int) -> float | None:
@@ -315,6 +329,16 @@ def markdown(summaries: dict[str, dict[str, Any]], mode: str) -> str:
             f"{g['correct']} | {g['clarified_right']} | {g['clarified']} | "
             f"{g['abstained']} | {g['wrong']} |"
         )
+    lines.append("")
+    lines.append(
+        "Time to answer a turn (ms, "
+        + ("REST round trip incl. NLU" if mode == "rest" else "answering code alone")
+        + "): "
+        + "; ".join(
+            f"{split} p50 {s['latency_ms_p50']}, p95 {s['latency_ms_p95']}"
+            for split, s in summaries.items()
+        )
+    )
     test = summaries.get("test")
     if test:
         lines += [
