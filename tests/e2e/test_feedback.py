@@ -97,7 +97,7 @@ def test_cancelling_at_the_summary_gives_no_code(stack: RunningStack) -> None:
     ("question", "answered"),
     [
         ("nhận kết quả qua bưu điện được ko", "bưu chính công ích"),
-        ("hạn nộp báo cáo CCHC sắp tới là khi nào?", "hạn báo cáo sắp tới"),
+        ("hạn nộp báo cáo CCHC sắp tới của xã Long Điền A là khi nào?", "hạn báo cáo sắp tới"),
     ],
 )
 def test_a_question_inside_the_form_is_answered_and_the_form_goes_on(
