@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from actions.formatting import bullet_list, plan_label, shorten, source_line
@@ -27,6 +28,7 @@ from knowledge.plans.question import (
 )
 from knowledge.plans.ranking import best_of_plan, merge_ranked, plans_in_contention
 from knowledge.plans.service import PlanInfo, TargetMatch, find_targets, targets_of
+from knowledge.shared.text import fold_vi
 from knowledge.shared.wording import say
 
 MAX_TARGET_PLANS = 3
@@ -68,10 +70,19 @@ def target_answer(q: PlanQuestion, context: Context, plans: dict[str, PlanInfo])
     return _targets_reply(blocks, contenders)
 
 
+# What a citizen says when asking what the plans promise (folded).
+_PROMISE = re.compile(
+    r"\b(?:xin loi|hua|cam ket|ke hoach|chi tieu|muc tieu|phan tram|dung hen|dung han|tre hen|"
+    r"qua han|so hoa|nam 20\d\d)\b|%"
+)
+
+
 def promised(text: str, plans: dict[str, PlanInfo]) -> Reply | None:
     """What the plans promise citizens on the topic of ``text`` ("hồ sơ trễ hẹn có được xin
     lỗi không", "trả đúng hẹn bao nhiêu phần trăm"): the targets that speak of it, cited; None
     when no target does."""
+    if not _PROMISE.search(fold_vi(text)):
+        return None  # a practical question ("dvc toàn trình là gì"), not one about the plans
     q = read_question(PLAN_TARGET, text, (), list(plans.values()))
     if q.foreign or out_of_scope(q, plans) is not None:
         return None

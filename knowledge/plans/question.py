@@ -219,9 +219,10 @@ def kind_of(text: str, nlu_kind: str) -> str:
     """The kind of plan question ``text`` asks: the NLU's unless the words say otherwise (a
     reporting deadline asked as a task's due date, a target's figure asked as "who")."""
     folded = expand_abbreviations(text)
-    if nlu_kind in (TASK_RESPONSIBLE, TASK_DUE, PLAN_INFO) and _REPORT_DUE.search(folded):
-        return REPORTING_DEADLINE
     asks_a_unit = any(cue.search(folded) for ask, cue in _ASK_CUES if ask == ASK_LEAD)
+    asks_who = asks_a_unit or bool(_WHO.search(folded))
+    if nlu_kind in (TASK_RESPONSIBLE, TASK_DUE, PLAN_INFO) and _REPORT_DUE.search(folded):
+        return nlu_kind if asks_who else REPORTING_DEADLINE
     if nlu_kind in (TASK_RESPONSIBLE, TASK_DUE, PLAN_INFO, REPORTING_DEADLINE) and (
         _TARGET_FIGURE.search(folded) and not asks_a_unit
     ):

@@ -57,6 +57,10 @@ def unit_id(locality: str, name: str) -> str:
     return f"{slug(locality)}/{slug(unit_key(name))}"
 
 
+# fuzz.ratio of a misspelt unit name to its spelling: one or two letters off in a name.
+_TYPO_SCORE = 93
+
+
 @dataclass(frozen=True)
 class CanonicalUnit:
     id: str
@@ -110,7 +114,9 @@ class UnitRegistry:
         if exact:
             return _unique(exact)
         keys = sorted({alias_key for _, alias_key in candidates})
-        scored = process.extract(key, keys, scorer=fuzz.WRatio, score_cutoff=86, limit=None)
+        # A typo, not another unit: "Sở Ngoại vụ" is no "Sở Nội vụ", "Phòng Y tế" no "Phòng
+        # Nội vụ" (WRatio's partial matching took them for the same).
+        scored = process.extract(key, keys, scorer=fuzz.ratio, score_cutoff=_TYPO_SCORE, limit=None)
         if not scored:
             return []
         best = scored[0][1]

@@ -189,6 +189,14 @@ def test_find_tolerates_missing_diacritics_and_typos() -> None:
     ]
 
 
+def test_find_takes_no_other_unit_for_a_misspelt_one() -> None:
+    # Units the plans do not hold are not read as a near name: a wrong unit is worse than none.
+    registry = load_registry()
+    assert registry.find("Sở Ngoại vụ", HANOI) == []
+    assert registry.find("Phòng Y tế thành phố", HY_CITY) == []
+    assert [u.name for u in registry.find("So Noi vuu", HANOI)] == ["Sở Nội vụ"]  # a typo
+
+
 def test_find_without_locality_returns_each_locality_meaning() -> None:
     localities = {u.locality for u in load_registry().find("Văn phòng UBNDTP")}
     assert localities == {HY_CITY, HANOI}
