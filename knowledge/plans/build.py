@@ -9,6 +9,7 @@ one, and a rebuild yields the same rows with the same ids.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -53,6 +54,8 @@ from knowledge.shared.db import get_engine, session_scope
 from knowledge.shared.models import Base
 from knowledge.shared.text import fold_vi
 
+logger = logging.getLogger(__name__)
+
 _Fact = TypeVar("_Fact", ParsedTarget, ParsedDeadline)
 
 # The tables a build owns (others share ``Base``: dossiers, feedback), children before
@@ -69,6 +72,39 @@ KNOWLEDGE_TABLES = (
 )
 
 
+# Below these, a document was probably not read well: the build says so.
+MIN_TASKS = 5
+MIN_LED_SHARE = 0.5
+
+
+@dataclass(frozen=True)
+class DocumentCounts:
+    """What one document gave, to tell whether it was read well."""
+
+    slug: str
+    parser: str
+    tasks: int = 0
+    with_lead: int = 0
+    targets: int = 0
+    deadlines: int = 0
+    duties: int = 0
+    error: str = ""  # why the document could not be read at all
+
+    @property
+    def problems(self) -> list[str]:
+        """Why this document may not have been read well, in English for the build log."""
+        if self.error:
+            return [f"{self.slug}: not read ({self.error})"]
+        found = []
+        if self.tasks < MIN_TASKS:
+            found.append(f"{self.slug}: only {self.tasks} tasks found")
+        if self.tasks and self.with_lead < MIN_LED_SHARE * self.tasks:
+            found.append(
+                f"{self.slug}: {self.tasks - self.with_lead} of {self.tasks} tasks without a lead unit"
+            )
+        return found
+
+
 @dataclass(frozen=True)
 class BuildReport:
     documents: int
@@ -79,6 +115,12 @@ class BuildReport:
     units: int
     unlisted_units: tuple[str, ...]  # names the documents use that units.yaml lacks
     seconds: float
+    per_document: tuple[DocumentCounts, ...] = ()
+
+    @property
+    def problems(self) -> list[str]:
+        """Documents not read, or read poorly (few tasks, tasks without a lead)."""
+        return [problem for counts in self.per_document for problem in counts.problems]
 
 
 @dataclass
@@ -93,6 +135,7 @@ class Rows:
     targets: list[Target] = field(default_factory=list)
     deadlines: list[ReportingDeadline] = field(default_factory=list)
     responsibilities: list[Responsibility] = field(default_factory=list)
+    counts: list[DocumentCounts] = field(default_factory=list)  # not written: for the report
 
     def in_order(self) -> list[Base]:
         return [
@@ -154,6 +197,7 @@ def build(
         units=len(rows.units),
         unlisted_units=tuple(unit.name for unit in rows.units if not unit.listed),
         seconds=time.perf_counter() - started,
+        per_document=tuple(rows.counts),
     )
 
 
@@ -164,13 +208,38 @@ def collect(
     rows = Rows()
     units = _UnitTable(registry)
     for manifest in manifests:
-        text = manifest.read_text()
-        parsed = parsers[manifest.parser](text)
+        # A document that cannot be read is named in the report; the others are built.
+        try:
+            text = manifest.read_text()
+            parsed = parsers[manifest.parser](text)
+            targets = _merged_targets(parsed, extract_targets(text))
+            deadlines = _merged_deadlines(parsed, extract_deadlines(text))
+        except Exception as error:
+            logger.exception("document %s (%s) could not be read", manifest.slug, manifest.parser)
+            rows.counts.append(
+                DocumentCounts(
+                    manifest.slug, manifest.parser, error=f"{type(error).__name__}: {error}"
+                )
+            )
+            continue
         rows.documents.append(_document(manifest))
         _add_tasks(rows, manifest, parsed.tasks, units)
-        _add_targets(rows, manifest, _merged_targets(parsed, extract_targets(text)))
-        _add_deadlines(rows, manifest, _merged_deadlines(parsed, extract_deadlines(text)))
+        _add_targets(rows, manifest, targets)
+        _add_deadlines(rows, manifest, deadlines)
         _add_responsibilities(rows, manifest, parsed.responsibilities, units)
+        rows.counts.append(
+            DocumentCounts(
+                manifest.slug,
+                manifest.parser,
+                tasks=len(parsed.tasks),
+                with_lead=sum(1 for task in parsed.tasks if task.lead_units),
+                targets=len(targets),
+                deadlines=len(deadlines),
+                duties=len(parsed.responsibilities),
+            )
+        )
+    for problem in (p for counts in rows.counts if not counts.error for p in counts.problems):
+        logger.warning("%s", problem)
     rows.units, rows.aliases = units.rows()
     return rows
 
@@ -205,7 +274,11 @@ def _add_tasks(
 ) -> None:
     ids = fact_ids(manifest.slug, "task", (t.source.line for t in tasks))
     for task_id, task in zip(ids, tasks, strict=True):
-        due = normalize_due(task.due_text, manifest.year) if task.due_text.strip() else None
+        due = (
+            normalize_due(task.due_text, manifest.year)
+            if task.due_text.strip() and manifest.year
+            else None
+        )
         rows.tasks.append(
             Task(
                 id=task_id,
@@ -276,7 +349,9 @@ def _add_targets(rows: Rows, manifest: Manifest, targets: Sequence[ParsedTarget]
 def _add_deadlines(rows: Rows, manifest: Manifest, deadlines: Sequence[ParsedDeadline]) -> None:
     ids = fact_ids(manifest.slug, "deadline", (d.source.line for d in deadlines))
     for deadline_id, deadline in zip(ids, deadlines, strict=True):
-        due_date, rule = parse_schedule(deadline.text, manifest.year)
+        due_date, rule = (
+            parse_schedule(deadline.text, manifest.year) if manifest.year else (None, None)
+        )
         rows.deadlines.append(
             ReportingDeadline(
                 id=deadline_id,

@@ -265,3 +265,10 @@ def _part_cost(
         end == len(tokens) or tokens[end][0].lower() in {",", "và"}
     )
     return _UNKNOWN_COST if at_separator else None
+
+
+def declared_localities(path: Path = UNITS_YAML) -> dict[str, int]:
+    """The localities ``units.yaml`` declares, with their number of units."""
+    with path.open(encoding="utf-8") as handle:
+        data = yaml.safe_load(handle) or {}
+    return {str(locality): len(entries or ()) for locality, entries in data.items()}

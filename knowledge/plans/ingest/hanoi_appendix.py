@@ -21,13 +21,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from knowledge.plans.ingest.outline import OutlineLine, section_label, walk
-from knowledge.plans.ingest.records import (
-    ParsedDocument,
-    ParsedResponsibility,
-    ParsedTask,
-    SourceRef,
-)
+from knowledge.plans.ingest import generic
+from knowledge.plans.ingest.records import ParsedDocument, ParsedTask, SourceRef
 from knowledge.shared.text import fold_vi, normalize_vi
 
 _APPENDIX_TITLE = "phu luc"
@@ -66,12 +61,15 @@ class _Fields:
 
 
 def parse(text: str) -> ParsedDocument:
-    """Tasks of the appendix and unit duties of section V."""
+    """Tasks of the flattened appendix, plus what the generic reader finds in the body (the
+    duties of section V and the tasks they state)."""
     lines = text.splitlines()
-    appendix = _line_of(lines, _APPENDIX_TITLE)
+    body = generic.parse(text)
+    appendix_tasks = _appendix_tasks(_cells(lines, _line_of(lines, _APPENDIX_TITLE)))
+    led = [task for task in body.tasks if task.lead_units or task.support_units]
     return ParsedDocument(
-        tasks=_appendix_tasks(_cells(lines, appendix)),
-        responsibilities=_responsibilities(text, stop=appendix - 1),
+        tasks=sorted([*led, *appendix_tasks], key=lambda task: task.source.line),
+        responsibilities=body.responsibilities,
     )
 
 
@@ -223,62 +221,3 @@ def _unit_names(cell_lines: Iterable[str]) -> tuple[str, ...]:
     """
     names = (_BULLET.sub("", line).rstrip(".").strip() for line in cell_lines)
     return tuple(dict.fromkeys(name for name in names if name))
-
-
-def _responsibilities(text: str, *, stop: int) -> list[ParsedResponsibility]:
-    """Duties under "V. TỔ CHỨC THỰC HIỆN", one per bullet or paragraph, for the unit heading it.
-
-    Paragraphs ending with ":" introduce a list rather than state a duty; "- Đối với UBND cấp
-    huyện, ...:" narrows the unit of the "+" bullets below it. A duty that only points to the
-    appendix is skipped, since the appendix tasks carry it.
-    """
-    start = _line_of(text.splitlines(), _DUTIES_HEADING)
-    duties: list[ParsedResponsibility] = []
-    narrowed = ""
-    for line in walk(text, start=start, stop=stop):
-        if fold_vi(line.text).startswith("tren day la"):  # closing formula of the plan
-            break
-        if line.is_heading or len(line.path) < 2:
-            narrowed = ""
-            continue
-        if line.text.startswith("-"):
-            narrowed = ""
-        if line.text.endswith(":"):
-            narrowed = _narrowed_unit(line.text) or narrowed
-            continue
-        if "phu luc" in fold_vi(line.text):
-            continue
-        duties.append(_responsibility(line, narrowed))
-    return duties
-
-
-def _narrowed_unit(intro: str) -> str:
-    """ "- Đối với UBND cấp huyện, ngoài việc ...:" → "UBND cấp huyện"."""
-    match = re.match(r"^-\s*Đối với (?P<unit>[^,]+),", intro)
-    return match["unit"].strip() if match else ""
-
-
-def _responsibility(line: OutlineLine, narrowed: str) -> ParsedResponsibility:
-    duty = _BULLET.sub("", line.text)
-    folded = fold_vi(duty)
-    role = (
-        "lead" if _LEADS.search(folded) else "support" if _SUPPORTS.search(folded) else "carry_out"
-    )
-    return ParsedResponsibility(
-        unit=narrowed or _heading_unit(line.titles[1]),
-        text=duty,
-        source=SourceRef(section_label(line.path[:2]), line.number),
-        role=role,
-    )
-
-
-def _heading_unit(title: str) -> str:
-    """Who a section V heading addresses, as written.
-
-    "Trách nhiệm của Giám đốc các Sở/..." → "Giám đốc các Sở/..."; "Đề nghị Trường ..." →
-    "Trường ..."; "Các cơ quan báo chí, tuyên truyền (Đài ..., Báo ...)" → the listed units.
-    """
-    listed = re.search(r"\((?P<units>[^()]+)\)$", title)
-    if listed:
-        return listed["units"].strip()
-    return re.sub(r"^(?:Trách nhiệm của|Đề nghị)\s+", "", title)

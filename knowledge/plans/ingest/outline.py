@@ -139,7 +139,7 @@ def paragraphs(lines: Iterable[OutlineLine], *, dash_starts_paragraph: bool) -> 
     def continues(previous: Paragraph, line: OutlineLine) -> bool:
         if previous.is_heading and not is_letter(previous.path[-1]):
             return False
-        if line.text.startswith("- "):
+        if line.text.startswith(("- ", "+ ", "• ")):
             return not dash_starts_paragraph
         return not previous.body.endswith(_SENTENCE_END)
 

@@ -1,6 +1,6 @@
 """Phrases of the narrative plans: unit lists, "phối hợp với" partners, the unit a sentence
-opens with, the role a duty gives, sentences. Shared by ``city_plan``, ``commune_narrative``,
-``news_item`` and the target extractor."""
+opens with, the role a duty gives, sentences. Shared by ``narrative``, ``duties`` and the
+target extractor."""
 
 from __future__ import annotations
 
@@ -86,3 +86,22 @@ def split_sentences(text: str) -> list[str]:
             start = gap.end()
     sentences.append(text[start:])
     return sentences
+
+
+# How the name of a unit (or of the people heading it) starts, folded; a phrase starting
+# otherwise ("Kết quả thực hiện", "Cải cách thể chế") names no unit.
+_UNIT_HEADS = re.compile(
+    r"^(?:cac |toan the |moi )?(?:so|phong|van phong|ubnd|uy ban|ban|trung tam|cong an|giam doc"
+    r"|chu tich|pho chu tich|thu truong|cong chuc|can bo|cc|dai|bao|hoi|mat tran|mttq|bo phan"
+    r"|doan|lien doan|kho bac|chi cuc|cuc|vien|truong|nguoi dung dau|co quan|don vi|to|thanh tra"
+    r"|chi nhanh|bao hiem|ban chi huy|bch|buu dien|dang uy|thuong truc|hoi dong|hdnd|toa an"
+    r"|cong ty|tong cong ty|bo|tinh doan|thanh doan|huyen doan|quan doan|cac nganh|nganh"
+    r"|phu trach|lanh dao|thanh vien|ca nhan|to chuc chinh tri|cac to chuc|dia phuong"
+    r"|cac dia phuong|xa|phuong|thi tran|huyen|thanh pho|tinh)\b"
+)
+
+
+def looks_like_unit(name: str) -> bool:
+    """Whether ``name`` starts like the name of a unit or of its head ("Sở Nội vụ", "Giám đốc
+    các Sở", "Công chức VP - TK", "UBND các xã"), not like a sector heading or a verb."""
+    return bool(_UNIT_HEADS.match(fold_vi(clean_markup(name)).lstrip("-+• ")))

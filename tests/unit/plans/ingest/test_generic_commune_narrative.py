@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from knowledge.plans.ingest.commune_narrative import parse
+from knowledge.plans.ingest.generic import parse
 from knowledge.plans.ingest.records import ParsedDocument, ParsedTask
 from tests.paths import SOURCES
 
