@@ -99,9 +99,8 @@ class DocumentCounts:
         if self.tasks < MIN_TASKS:
             found.append(f"{self.slug}: only {self.tasks} tasks found")
         if self.tasks and self.with_lead < MIN_LED_SHARE * self.tasks:
-            found.append(
-                f"{self.slug}: {self.tasks - self.with_lead} of {self.tasks} tasks without a lead unit"
-            )
+            unled = self.tasks - self.with_lead
+            found.append(f"{self.slug}: {unled} of {self.tasks} tasks without a lead unit")
         return found
 
 
@@ -182,7 +181,8 @@ def build(
     manifests = load_manifests() if manifests is None else manifests
     rows = collect(manifests, registry or load_registry(), parsers)
     with exclusive_build(engine):
-        Base.metadata.create_all(engine, tables=[model.__table__ for model in KNOWLEDGE_TABLES])
+        tables = [Base.metadata.tables[model.__tablename__] for model in KNOWLEDGE_TABLES]
+        Base.metadata.create_all(engine, tables=tables)
         with session_scope(engine) as session:
             for model in KNOWLEDGE_TABLES:
                 session.execute(delete(model))

@@ -111,7 +111,7 @@ def load_manifest(path: Path) -> Manifest:
     if not text_path.exists():
         raise FileNotFoundError(f"{path}: no document text {text_path.name}")
     override_path = path.with_suffix(".yaml")
-    overrides = {}
+    overrides: dict[str, object] = {}
     if override_path.exists():
         with override_path.open(encoding="utf-8") as handle:
             overrides = yaml.safe_load(handle) or {}

@@ -134,7 +134,10 @@ def parse_units_yaml(data: Mapping[str, list[Mapping[str, object]]]) -> UnitRegi
             level = str(entry["level"])
             if level not in LEVELS:
                 raise ValueError(f"unit {name!r}: level {level!r} not in {LEVELS}")
-            aliases = [name, *(normalize_vi(str(a)) for a in entry.get("aliases") or ())]
+            written = entry.get("aliases") or ()
+            if not isinstance(written, list | tuple):
+                raise ValueError(f"unit {name!r}: aliases must be a list, got {written!r}")
+            aliases = [name, *(normalize_vi(str(a)) for a in written)]
             units.append(
                 CanonicalUnit(
                     id=unit_id(locality, name),
@@ -223,20 +226,24 @@ def _split_item(item: str, registry: UnitRegistry) -> list[str]:
     best[0] = (0, 0)
     for end in range(1, count + 1):
         for start in range(end):
-            if best[start] is None:
+            reached = best[start]
+            if reached is None:
                 continue
             cost = _part_cost(item, tokens, start, end, registry)
             if cost is None:
                 continue
-            total = best[start][0] + cost
-            if best[end] is None or total < best[end][0]:
+            total = reached[0] + cost
+            current = best[end]
+            if current is None or total < current[0]:
                 best[end] = (total, start)
     if best[count] is None:
         return [item]
     parts: list[str] = []
     end = count
     while end > 0:
-        start = best[end][1]
+        step = best[end]
+        assert step is not None  # every cut on the cheapest path was reached
+        start = step[1]
         text = _part_text(item, tokens, start, end)
         if text:
             parts.append(text)

@@ -124,7 +124,7 @@ def occurrences(rule: Recurrence, after: date) -> Iterator[date]:
 
 def extract_deadlines(text: str) -> list[ParsedDeadline]:
     """All reporting deadlines of a document, in document order."""
-    deadlines = []
+    deadlines: list[ParsedDeadline] = []
     lead_in = ""  # "... gửi về UBND thành phố (qua Phòng Nội vụ) ..., cụ thể:" above a list
     for paragraph in body_paragraphs(text):
         if not _LIST_ITEM.match(paragraph.text):

@@ -40,7 +40,7 @@ _STRIVE = re.compile(r",\s+(phấn đấu\b.*)$", re.IGNORECASE)
 
 def extract_targets(text: str) -> list[ParsedTarget]:
     """All targets of a document, each one statement with its figure, in document order."""
-    targets = []
+    targets: list[ParsedTarget] = []
     for paragraph in _goal_paragraphs(text):
         source = SourceRef(section_label(paragraph.path), paragraph.line)
         targets.extend(
