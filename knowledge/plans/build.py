@@ -20,7 +20,7 @@ from typing import TypeVar
 from sqlalchemy import Engine, delete, text
 
 from knowledge.plans.ingest import PARSERS, Parser
-from knowledge.plans.ingest.deadlines import extract_deadlines, parse_schedule
+from knowledge.plans.ingest.deadlines import extract_deadlines, parse_schedule, periodic_report
 from knowledge.plans.ingest.due import normalize_due
 from knowledge.plans.ingest.records import (
     ParsedDeadline,
@@ -352,6 +352,8 @@ def _add_deadlines(rows: Rows, manifest: Manifest, deadlines: Sequence[ParsedDea
         due_date, rule = (
             parse_schedule(deadline.text, manifest.year) if manifest.year else (None, None)
         )
+        # A periodic report without a day ("Định kỳ 06 tháng") keeps its period as written.
+        period = "" if rule or due_date else periodic_report(deadline.text) or ""
         rows.deadlines.append(
             ReportingDeadline(
                 id=deadline_id,
@@ -362,7 +364,7 @@ def _add_deadlines(rows: Rows, manifest: Manifest, deadlines: Sequence[ParsedDea
                 due_date=due_date,
                 rule_day=rule.day if rule else None,
                 rule_months=",".join(str(m) for m in rule.months) if rule else "",
-                rule_description=rule.description if rule else "",
+                rule_description=rule.description if rule else period,
                 section=deadline.source.section,
                 line=deadline.source.line,
             )

@@ -83,6 +83,20 @@ _RECIPIENT = re.compile(
     r"\s*(?P<via>\(qua [^)]*\))?(?=\s*(?:[,;:.(]|$|\s(?:để|đảm bảo|trước|nhận|theo)\b))"
 )
 _LEAD_IN = re.compile(r"\bcu the\s*:\s*")
+# A day and month without a year, in a sentence saying the report recurs, fall every year:
+# "định kỳ báo cáo ... trước ngày 20/11", "trước ngày 30/11 hằng năm".
+_YEARLY = re.compile(r"\b(?:hang|moi) nam\b|\bdinh ky\b")
+_YEARLY_TAIL = re.compile(r"\s+(?:hang|moi) nam\b")
+# A periodic report without a day: "Định kỳ 06 tháng ... báo cáo kết quả ...", "báo cáo Chủ
+# tịch UBND tỉnh kết quả thực hiện hằng năm". A report to someone, not "công bố báo cáo dự báo".
+_REPORT_TO = re.compile(
+    r"\bbao cao\s+(?:ket qua|tinh hinh|ubnd|uy ban|chu tich|so|bo|ve|gui|dinh ky)\b"
+)
+_PERIOD = re.compile(
+    r"\bdinh ky(?:\s+(?:hang|moi)\s+(?:nam|quy|thang)"
+    r"|\s+0?\d{1,2}\s+thang(?:\s*,\s*(?:0?\d{1,2}\s+thang|nam)\b)*)?\b"
+    r"|\b(?:hang|moi)\s+(?:nam|quy|thang)\b|(?<!\d)0?[369]\s+thang\s+(?:mot lan|\d+ lan)\b"
+)
 _LIST_ITEM = re.compile(r"^[-+•]\s")
 
 
@@ -93,9 +107,34 @@ def parse_schedule(text: str, year: int) -> tuple[date | None, Recurrence | None
     written = normalize_vi(text.replace("*", ""))
     folded = fold_vi(written)
     limit = _LIMIT_DATE.search(folded)
+    if limit and not limit.group("year") and _YEARLY.search(folded):
+        yearly = _yearly(written, folded, limit)
+        if yearly is not None:
+            return None, yearly
     if limit:
         return written_date(limit, year), None
     return None, _rule(written, folded)
+
+
+def _yearly(written: str, folded: str, limit: re.Match[str]) -> Recurrence | None:
+    """ "trước ngày 30/11 hằng năm": day 30 of November, every year."""
+    day, month = int(limit.group("d")), int(limit.group("m"))
+    if not 1 <= month <= 12 or not 1 <= day <= month_end(2000, month).day:
+        return None
+    tail = _YEARLY_TAIL.match(folded, limit.end())
+    end = tail.end() if tail else limit.end()
+    return Recurrence(day, (month,), written[limit.start() : end].strip(" ,;."))
+
+
+def periodic_report(text: str) -> str | None:
+    """How often a report is due when the text gives no day ("Định kỳ 06 tháng", "hằng
+    năm"), as written; None when the text states no periodic report."""
+    written = normalize_vi(text.replace("*", ""))
+    folded = fold_vi(written)
+    if not _REPORT_TO.search(folded):
+        return None
+    period = _PERIOD.search(folded)
+    return written[period.start() : period.end()] if period else None
 
 
 def next_occurrence(rule: Recurrence, after: date) -> date:
@@ -193,7 +232,7 @@ def _stated_schedule(clause: str, paragraph: Paragraph) -> str | None:
     that leaves the periods to its heading, the heading and the clause. None when the clause
     states no deadline."""
     folded = fold_vi(clause)
-    if _LIMIT_DATE.search(folded) or _rule(clause, folded):
+    if _LIMIT_DATE.search(folded) or _rule(clause, folded) or periodic_report(clause):
         return clause
     if not _RULE.search(folded):
         return None

@@ -21,33 +21,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from knowledge.plans.ingest.narrative import part_kind
-from knowledge.plans.ingest.outline import Paragraph, clean_markup, is_letter, section_label
-from knowledge.plans.ingest.phrases import duty_role, leading_unit, looks_like_unit, partner_units
+from knowledge.plans.ingest.outline import Paragraph, is_letter, section_label
+from knowledge.plans.ingest.phrases import (
+    DUTY_VERBS,
+    duty_role,
+    heading_unit,
+    partner_units,
+    sentence_subject,
+)
 from knowledge.plans.ingest.records import ParsedResponsibility, ParsedTask, SourceRef
 from knowledge.shared.text import fold_vi
 
-# What a unit does right after its name when a sentence gives it a duty.
-_DUTY_VERBS = (
-    "chủ trì",
-    "phối hợp",
-    "tham mưu",
-    "thường xuyên",
-    "có trách nhiệm",
-    "chịu trách nhiệm",
-    "chỉ đạo",
-    "hướng dẫn",
-    "theo dõi",
-    "tổ chức",
-    "triển khai",
-    "căn cứ",
-    "theo chức năng",
-    "tăng cường",
-    "đẩy mạnh",
-    "nghiêm túc",
-    "thực hiện",
-)
-_HEADING_PREFIX = re.compile(r"^(?:Trách nhiệm của|Nhiệm vụ của|Đề nghị|Giao)\s+", re.IGNORECASE)
-_LISTED = re.compile(r"\((?P<units>[^()]+)\)$")
 _POINTS_TO_LIST = re.compile(r"\b(?:sau|sau day|nhu sau)\s*:$")
 _NARROWED = re.compile(r"^Đối với (?P<unit>[^,:]+)[,:]")
 
@@ -58,6 +42,8 @@ def duty_facts(items: Sequence[Paragraph]) -> tuple[list[ParsedResponsibility], 
     tasks: list[ParsedTask] = []
     narrowed = ""
     for item in _joined_lead_ins(i for i in items if _in_duty_part(i)):
+        if not _in_duty_part(item):
+            continue
         if item.is_heading and len(item.path) <= 2 and not is_letter(item.path[-1]):
             narrowed = ""
             if heading_unit(item.titles[-1]) or len(item.path) == 1:
@@ -87,23 +73,28 @@ def duty_facts(items: Sequence[Paragraph]) -> tuple[list[ParsedResponsibility], 
         task = _duty_task(duty, item)
         if task is not None:
             tasks.append(task)
+    duties.extend(_stated_duties(items))
+    duties.sort(key=lambda duty: duty.source.line)
     return duties, tasks
 
 
-def heading_unit(title: str) -> str:
-    """Who a numbered heading of the part addresses, as written, or "" when it names no unit.
-
-    "Trách nhiệm của Giám đốc các Sở/..." → "Giám đốc các Sở/..."; "Đề nghị Trường ..." →
-    "Trường ..."; "Các cơ quan báo chí, tuyên truyền (Đài ..., Báo ...)" → the listed units.
-    """
-    title = clean_markup(title).rstrip(" .:")
-    listed = _LISTED.search(title)
-    if listed and looks_like_unit(listed["units"]):
-        return listed["units"].strip()
-    name = _HEADING_PREFIX.sub("", title)
-    if leading_unit(name, _DUTY_VERBS) is not None:
-        return ""  # a sentence giving a duty ("Đề nghị Ủy ban MTTQ ... tăng cường phối hợp")
-    return name if looks_like_unit(name) else ""
+def _stated_duties(items: Sequence[Paragraph]) -> list[ParsedResponsibility]:
+    """Duties stated in sentences outside the "Tổ chức thực hiện" part ("Sở Tài chính ...
+    chủ trì tổng hợp ...", "Đối với ..., các sở, ngành ... chủ động cân đối ..."); their
+    tasks are read by ``narrative``."""
+    duties = []
+    for item in items:
+        # Bullets are a task's steps; a duty stated outside the part is a numbered or
+        # lettered item or a paragraph of its own.
+        if not item.titles or part_kind(item.titles[0]) != "task" or item.body.endswith(":"):
+            continue
+        if item.bullet or item.text.startswith("+"):
+            continue
+        unit = sentence_subject(item.body, DUTY_VERBS)
+        if unit:
+            source = SourceRef(section_label(item.path), item.line)
+            duties.append(ParsedResponsibility(unit, item.body, source, duty_role(item.body)))
+    return duties
 
 
 def _in_duty_part(item: Paragraph) -> bool:
@@ -137,8 +128,7 @@ def _unit_of(item: Paragraph) -> str:
             unit = heading_unit(title)
             if unit:
                 return unit
-    subject = leading_unit(_HEADING_PREFIX.sub("", item.body), _DUTY_VERBS)
-    return subject if subject and looks_like_unit(subject) else ""
+    return sentence_subject(item.body, DUTY_VERBS) or ""
 
 
 def _duty_task(duty: ParsedResponsibility, item: Paragraph) -> ParsedTask | None:

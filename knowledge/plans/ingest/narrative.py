@@ -36,9 +36,9 @@ from knowledge.plans.ingest.outline import (
     walk,
 )
 from knowledge.plans.ingest.phrases import (
-    leading_unit,
-    looks_like_unit,
+    heading_unit,
     partner_units,
+    sentence_subject,
     split_sentences,
     split_units,
 )
@@ -82,7 +82,7 @@ def narrative_tasks(
     """Tasks of the task parts among ``items`` (paragraphs of a whole plan, in order);
     ``lines`` are the numbers of its non-blank lines, by which a text without outline cites
     its paragraphs."""
-    outlined = any(item.is_heading and item.path and len(item.path) == 1 for item in items)
+    outlined = any(item.is_heading for item in items)
     if not outlined:
         sections = _plain_section(items, lines)
         return [task for item in items for task in _sentence_tasks(item, sections)]
@@ -98,7 +98,15 @@ def narrative_tasks(
             inline = _sentence_tasks(item, section_label(item.path))
             if inline:
                 tasks.extend(inline)
-            elif with_unassigned and _is_task_item(item, block, following):
+                continue
+            if not _is_task_item(item, block, following):
+                continue
+            # Under a heading naming a unit ("2. Sở Khoa học và Công nghệ" → "a) ..."), the
+            # unit leads the items; partners written in the item support.
+            unit = unit_above(item)
+            if unit:
+                tasks.append(_task(item, split_units(unit), partner_units(item.body), ""))
+            elif with_unassigned:
                 tasks.append(_task(item, (), (), ""))
     return tasks
 
@@ -190,8 +198,8 @@ def _sentence_tasks(item: Paragraph, sections: dict[int, str] | str) -> list[Par
     if item.is_heading and not is_letter(item.path[-1]):
         return []
     sentences = split_sentences(item.body)
-    subject = leading_unit(sentences[0], _LEAD_VERBS)
-    if subject is None or not looks_like_unit(subject):
+    subject = sentence_subject(sentences[0], _LEAD_VERBS)
+    if subject is None:
         return []
     lead = split_units(subject)
     section = sections if isinstance(sections, str) else sections.get(item.line, "Phần mở đầu")
@@ -239,3 +247,13 @@ def _group(item: Paragraph) -> str:
 def plan_paragraphs(text: str, stop: int | None) -> list[Paragraph]:
     """The paragraphs of a plan up to ``stop``, each "- " bullet its own paragraph."""
     return paragraphs(walk(text, stop=stop), dash_starts_paragraph=True)
+
+
+def unit_above(item: Paragraph) -> str:
+    """The unit named by the nearest numbered heading above ``item`` that names one, or ""."""
+    for number, title in reversed(list(zip(item.path, item.ancestors, strict=False))):
+        if not is_letter(number):
+            unit = heading_unit(title)
+            if unit:
+                return unit
+    return ""

@@ -21,11 +21,21 @@ _PREDICATES = (
     "kiểm tra",
     "tham gia",
     "theo dõi",
+    "triển khai",
+    "đánh giá",
+    "rà soát",
+    "hướng dẫn",
+    "đôn đốc",
+    "nghiên cứu",
+    "đề xuất",
+    "tổng hợp",
     "để",
     "đề",
 )
+# "phối hợp với X", "phối hợp cùng X", or "Phối hợp X" at the head of a clause.
 _PARTNERS = re.compile(
-    r"phối hợp với (?P<units>[^.;]+?)\s+(?=(?:" + "|".join(_PREDICATES) + r")\b)"
+    r"(?:phối hợp (?:với|cùng)|(?:^|(?<=[.;:,]\s))Phối hợp) (?P<units>[^.;]+?)\s+"
+    r"(?=(?:" + "|".join(_PREDICATES) + r")\b)"
 )
 # A clause is the unit of a duty's role: "...; phối hợp Phòng Tư pháp ..." is a support clause.
 _CLAUSE = re.compile(r"(?<=[.;:])\s+")
@@ -45,7 +55,8 @@ def partner_units(text: str) -> tuple[str, ...]:
     """Units named after "phối hợp với", up to the predicate that follows them."""
     units: list[str] = []
     for match in _PARTNERS.finditer(text):
-        units.extend(unit for unit in split_units(match.group("units")) if unit not in units)
+        found = [u for u in split_units(match.group("units")) if looks_like_unit(u)]
+        units.extend(unit for unit in found if unit not in units)
     return tuple(units)
 
 
@@ -101,7 +112,93 @@ _UNIT_HEADS = re.compile(
 )
 
 
+# Openings that share a unit head's first word but are verbs or nouns of an action: "Tổ chức
+# thí điểm", "Ban hành Kế hoạch", "Bảo đảm công khai", "Báo cáo".
+_NOT_UNITS = re.compile(
+    r"^(?:to chuc(?! chinh tri)|ban hanh|bao (?:dam|cao|ve|ton)|so (?:hoa|luong|lieu)"
+    r"|bo (?:tri|sung)|truong hop|tinh hinh|dai (?:dien|hoi))\b"
+)
+# A head alone names no one: "Cơ quan", "đơn vị", "Tổ".
+_BARE_HEADS = frozenset({"co quan", "don vi", "to", "ban", "cac co quan", "cac don vi", "bo"})
+
+
 def looks_like_unit(name: str) -> bool:
     """Whether ``name`` starts like the name of a unit or of its head ("Sở Nội vụ", "Giám đốc
     các Sở", "Công chức VP - TK", "UBND các xã"), not like a sector heading or a verb."""
-    return bool(_UNIT_HEADS.match(fold_vi(clean_markup(name)).lstrip("-+• ")))
+    folded = fold_vi(clean_markup(name)).lstrip("-+• ").strip(" ,.;:")
+    if folded in _BARE_HEADS or _NOT_UNITS.match(folded):
+        return False
+    return bool(_UNIT_HEADS.match(folded))
+
+
+# What a unit does right after its name when a sentence gives it a duty.
+DUTY_VERBS = (
+    "chủ trì",
+    "phối hợp",
+    "tham mưu",
+    "thường xuyên",
+    "có trách nhiệm",
+    "chịu trách nhiệm",
+    "chỉ đạo",
+    "hướng dẫn",
+    "theo dõi",
+    "tổ chức",
+    "triển khai",
+    "căn cứ",
+    "theo chức năng",
+    "tăng cường",
+    "đẩy mạnh",
+    "nghiêm túc",
+    "chủ động",
+    "thực hiện",
+)
+# What may open a sentence before its subject: "Giao", "Đề nghị", or a clause ("Căn cứ nội
+# dung Kế hoạch ..., các sở, ngành ...", "Đối với các nhiệm vụ ..., các sở ...").
+_OPENER = re.compile(
+    r"^(?:(?:Giao|Đề nghị)\s+"
+    r"|(?:Căn cứ|Đối với|Trong quá trình|Trên cơ sở|Ngoài ra|Ngoài việc)\b[^,]{0,160},\s*)"
+)
+_HEADING_PREFIX = re.compile(r"^(?:Trách nhiệm của|Nhiệm vụ của|Đề nghị|Giao)\s+", re.IGNORECASE)
+_LISTED = re.compile(r"\((?P<units>[^()]+)\)$")
+
+
+def sentence_subject(sentence: str, predicates: Iterable[str]) -> str | None:
+    """The unit a sentence gives a task or duty to, as written, or None.
+
+    "Giao Sở Nội vụ chủ trì, ..." → "Sở Nội vụ"; "Căn cứ ..., các sở, ngành và UBND các xã
+    chủ động ..." → "các sở, ngành và UBND các xã"; "Sở Tài chính, trên cơ sở đề xuất của ...,
+    chủ trì tổng hợp ..." → "Sở Tài chính" (a subject set off by a comma).
+    """
+    text = clean_markup(sentence).lstrip("-+• ")
+    for _ in range(2):
+        text = _OPENER.sub("", text, count=1)
+    if not text:
+        return None
+    unit = leading_unit(text[0].upper() + text[1:], predicates)
+    if unit is not None:
+        unit = text[: len(unit)]
+    else:
+        comma = re.match(r"^(?P<unit>[^,]{3,80}),", text)
+        folded_rest = fold_vi(text[comma.end() :]) if comma else ""
+        if comma and any(f" {fold_vi(p)} " in f" {folded_rest} " for p in predicates):
+            unit = comma["unit"].strip()
+    if unit is None or not looks_like_unit(unit) or len(unit.split()) > _MAX_SUBJECT_WORDS:
+        return None
+    return unit
+
+
+def heading_unit(title: str) -> str:
+    """Who a numbered heading addresses, as written, or "" when it names no unit.
+
+    "Trách nhiệm của Giám đốc các Sở/..." → "Giám đốc các Sở/..."; "Đề nghị Trường ..." →
+    "Trường ..."; "Các cơ quan báo chí, tuyên truyền (Đài ..., Báo ...)" → the listed units;
+    "Sở Khoa học và Công nghệ có trách nhiệm ..." is a sentence, not a heading: "".
+    """
+    title = clean_markup(title).rstrip(" .:")
+    listed = _LISTED.search(title)
+    if listed and looks_like_unit(listed["units"]):
+        return listed["units"].strip()
+    name = _HEADING_PREFIX.sub("", title)
+    if leading_unit(name, DUTY_VERBS) is not None:
+        return ""
+    return name if looks_like_unit(name) else ""

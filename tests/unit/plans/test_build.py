@@ -141,11 +141,13 @@ def test_due_texts_are_normalised_and_kept_as_written(kb_engine: Engine, kb_repo
 def test_deadlines_are_dated_or_recurring(kb_engine: Engine, kb_report) -> None:
     with session_scope(kb_engine) as session:
         dated = session.get(ReportingDeadline, "hungyen-tp-cchc-2024:deadline:250:1")
-        rule = session.scalars(
-            select(ReportingDeadline).where(ReportingDeadline.document_id == "longdiena-cchc-2023")
-        ).one()
+        rule = session.get(ReportingDeadline, "longdiena-cchc-2023:deadline:183:1")
+        periodic = session.get(ReportingDeadline, "longdiena-cchc-2023:deadline:197:1")
     assert dated.due_date == date(2024, 9, 14)
     assert (rule.due_date, rule.rule_day, rule.rule_months) == (None, 5, "3,6,9,12")
+    # A periodic report without a day keeps its period as written, and no due day.
+    assert (periodic.due_date, periodic.rule_day) == (None, None)
+    assert periodic.rule_description == "định kỳ 3 tháng, 6 tháng, 9 tháng, năm"
 
 
 def test_a_duty_shared_by_two_units_is_each_units_duty(kb_engine: Engine, kb_report) -> None:

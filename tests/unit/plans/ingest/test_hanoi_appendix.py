@@ -42,12 +42,16 @@ def appendix_tasks() -> list[ParsedTask]:
     return [task for task in document().tasks if task.source.section.startswith("Phụ lục")]
 
 
-def test_section_v_duties_that_lead_or_support_are_tasks_too() -> None:
+def test_body_tasks_under_unit_headings_and_duties_that_lead_or_support() -> None:
     others = [task for task in document().tasks if task not in appendix_tasks()]
+    # III.2 and III.3 are headed by the units that report; V.3 leads, V.4 supports.
     assert [(task.source.line, task.lead_units != ()) for task in others] == [
+        (172, True),
+        (176, True),
         (224, True),
         (228, False),
     ]
+    assert others[0].lead_units == ("Các Sở, cơ quan tương đương Sở, UBND các quận, huyện, thị xã",)
 
 
 def tasks_at(ref: str) -> list[ParsedTask]:
