@@ -58,7 +58,7 @@ def duty_facts(items: Sequence[Paragraph]) -> tuple[list[ParsedResponsibility], 
                 continue
             if _POINTS_TO_LIST.search(fold_vi(body)):
                 continue  # "... các nhiệm vụ chủ yếu sau:" introduces the duties below
-        if "phu luc" in fold_vi(body) and len(body) < 120:
+        if "phu luc" in fold_vi(body):
             continue  # points to the appendix, whose tasks carry the duty
         unit = narrowed or _unit_of(item)
         if not unit:

@@ -195,8 +195,6 @@ def _is_task_item(item: Paragraph, block: _Block, following: _Block | None) -> b
 def _sentence_tasks(item: Paragraph, sections: dict[int, str] | str) -> list[ParsedTask]:
     """The sentences of a paragraph naming their lead: "X chủ trì, phối hợp với Y ..."; later
     sentences without a subject of their own continue the same unit."""
-    if item.is_heading and not is_letter(item.path[-1]):
-        return []
     sentences = split_sentences(item.body)
     subject = sentence_subject(sentences[0], _LEAD_VERBS)
     if subject is None:

@@ -40,6 +40,10 @@ _PARTNERS = re.compile(
 # A clause is the unit of a duty's role: "...; phối hợp Phòng Tư pháp ..." is a support clause.
 _CLAUSE = re.compile(r"(?<=[.;:])\s+")
 _MAX_SUBJECT_WORDS = 10
+# A subject may be a list: "các sở, ngành và Ủy ban nhân dân các xã, phường".
+_MAX_LIST_WORDS = 16
+# A subject set off by a comma is a short name ("Sở Tài chính, trên cơ sở ...").
+_MAX_COMMA_SUBJECT_WORDS = 6
 # A sentence ends at ". " (or "! ", "? ", "… ") before a capital letter: "kinh tế... lên Cổng"
 # goes on.
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?…])\s+(?=\w)")
@@ -60,18 +64,25 @@ def partner_units(text: str) -> tuple[str, ...]:
     return tuple(units)
 
 
-def leading_unit(sentence: str, predicates: Iterable[str]) -> str | None:
+def leading_unit(
+    sentence: str, predicates: Iterable[str], max_words: int = _MAX_SUBJECT_WORDS
+) -> str | None:
     """The unit a sentence opens with, ending where one of ``predicates`` starts.
 
     "Giao CC VP - TK thường xuyên theo dõi ..." → "CC VP - TK". None when the sentence does
     not open with a short capitalised name (it opens with a verb or names no unit).
     """
-    pattern = r"^(?:Giao\s+)?(?P<unit>.+?)\s+(?:" + "|".join(map(re.escape, predicates)) + r")\b"
+    # "các tổ chức thành viên" is a unit, not the verb "tổ chức".
+    pattern = (
+        r"^(?:Giao\s+)?(?P<unit>.+?)(?<!\bcác)(?<!\bCác)\s+(?:"
+        + "|".join(map(re.escape, predicates))
+        + r")\b"
+    )
     match = re.match(pattern, sentence)
     if match is None:
         return None
     unit = match.group("unit").strip(" ,")
-    if not unit[:1].isupper() or len(unit.split()) > _MAX_SUBJECT_WORDS:
+    if not unit[:1].isupper() or len(unit.split()) > max_words:
         return None
     return unit
 
@@ -151,6 +162,7 @@ DUTY_VERBS = (
     "nghiêm túc",
     "chủ động",
     "thực hiện",
+    "được phân công",
 )
 # What may open a sentence before its subject: "Giao", "Đề nghị", or a clause ("Căn cứ nội
 # dung Kế hoạch ..., các sở, ngành ...", "Đối với các nhiệm vụ ..., các sở ...").
@@ -174,16 +186,27 @@ def sentence_subject(sentence: str, predicates: Iterable[str]) -> str | None:
         text = _OPENER.sub("", text, count=1)
     if not text:
         return None
-    unit = leading_unit(text[0].upper() + text[1:], predicates)
+    unit = leading_unit(text[0].upper() + text[1:], predicates, _MAX_LIST_WORDS)
     if unit is not None:
         unit = text[: len(unit)]
     else:
-        comma = re.match(r"^(?P<unit>[^,]{3,80}),", text)
-        folded_rest = fold_vi(text[comma.end() :]) if comma else ""
-        if comma and any(f" {fold_vi(p)} " in f" {folded_rest} " for p in predicates):
+        # "Sở Tài chính, trên cơ sở đề xuất của ..., chủ trì ...": the subject is set off by
+        # a comma, unless what follows the comma goes on with a list of units.
+        comma = re.match(r"^(?P<unit>[^,]{3,80}),\s*(?P<next>[^,]*)", text)
+        folded_rest = fold_vi(text[comma.end("unit") :]) if comma else ""
+        if (
+            comma
+            and len(comma["unit"].split()) <= _MAX_COMMA_SUBJECT_WORDS
+            and not looks_like_unit(comma["next"])
+            and any(f" {fold_vi(p)} " in f" {folded_rest} " for p in predicates)
+        ):
             unit = comma["unit"].strip()
-    if unit is None or not looks_like_unit(unit) or len(unit.split()) > _MAX_SUBJECT_WORDS:
+    if unit is None or not looks_like_unit(unit):
         return None
+    if len(unit.split()) > (_MAX_LIST_WORDS if "," in unit else _MAX_SUBJECT_WORDS):
+        return None
+    if re.search(r"\b(?:yêu cầu|đề nghị)\b", unit):
+        return None  # "UBND tỉnh yêu cầu các cơ quan ...": the one asking is not the one bound
     return unit
 
 
