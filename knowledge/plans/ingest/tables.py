@@ -79,8 +79,9 @@ class _Context:
     """What rows above the current one give it: group headings and the numbered row's cells."""
 
     groups: dict[int, str] = field(default_factory=dict)  # group column -> title
-    heading: str = ""  # title of the last roman / capital-letter group row
-    heading_ref: str = ""
+    # Group rows above: level 0 a capital letter ("A"), level 1 a roman numeral ("II") or a
+    # heading without number; each (number, title).
+    headings: dict[int, tuple[str, str]] = field(default_factory=dict)
     number: str = ""
     letter: str = ""
     inherited: dict[str, str] = field(default_factory=dict)
@@ -146,10 +147,11 @@ def table_tasks(text: str) -> list[ParsedTask]:
     for row in table_rows(text):
         header = header_columns(row)
         if header is not None:
-            if columns is None or header.roles.keys() != columns.roles.keys():
-                context = _Context()
-            columns = header
             previous_line = row.line
+            if columns is not None and _repeats(header, columns):
+                continue  # the header again at a page break or under a group row
+            context = _Context()
+            columns = header
             continue
         # A table ends where more than a page's furniture separates rows.
         if columns is None or row.line - previous_line > 12:
@@ -162,13 +164,27 @@ def table_tasks(text: str) -> list[ParsedTask]:
     return tasks
 
 
+def _repeats(header: Columns, columns: Columns) -> bool:
+    """Whether ``header`` repeats the current table's: the same columns, or the same but for
+    its numbering column ("| Nội dung | Đơn vị thực hiện | ... |" under a group row, the STT
+    cell merged away)."""
+    if header.roles.keys() == columns.roles.keys():
+        return True
+    return (header.roles.keys() - {"number"}) <= columns.roles.keys() and len(header.names) < len(
+        columns.names
+    )
+
+
 def _row_task(row: Row, columns: Columns, context: _Context) -> ParsedTask | None:
     number = columns.cell(row, "number").rstrip(".")
     text = columns.cell(row, "task")
     if _is_group_row(row, columns, number, text):
         context.groups.clear()
-        context.heading = _clean(re.sub(r"^(?:[IVX]{1,5}|[A-Z])\.\s+", "", text) or number)
-        context.heading_ref = number or text.split(".")[0]
+        ref = number or text.split(".")[0]
+        level = 1 if re.fullmatch(r"[IVX]{1,5}", ref) else 0
+        context.headings = {k: v for k, v in context.headings.items() if k < level}
+        title = _clean(re.sub(r"^(?:[IVX]{1,5}|[A-Z])\.\s+", "", text) or number)
+        context.headings[level] = (ref, title)
         context.number = context.letter = ""
         context.inherited.clear()
         return None
@@ -240,7 +256,8 @@ def _is_group_row(row: Row, columns: Columns, number: str, text: str) -> bool:
 
 
 def _ref(context: _Context) -> str:
-    parts = [p for p in (context.heading_ref, context.number) if p]
+    parts = [ref for ref, _ in (context.headings[k] for k in sorted(context.headings))]
+    parts = [p for p in (*parts, context.number) if p]
     ref = ".".join(parts)
     return f"{ref}.{context.letter}" if context.letter and ref else ref
 
@@ -249,7 +266,7 @@ def _group(context: _Context, columns: Columns) -> str:
     """The headings above a row: "II. Cải cách TTHC", then the group columns' values. Under a
     numbered row, the first group column is cited with that number as the table names it
     ("Chỉ số nội dung 3: Công khai, minh bạch ... – Tiếp cận thông tin")."""
-    titles = [context.heading] if context.heading else []
+    titles = [title for _, title in (context.headings[k] for k in sorted(context.headings))]
     skip = None
     if columns.groups and context.number:
         skip = columns.groups[0]
