@@ -164,6 +164,8 @@ DUTY_VERBS = (
     "thực hiện",
     "được phân công",
 )
+# "Các cơ quan được phân công chủ trì ...": who the plan made leads, named by that role.
+_ASSIGNED_ROLE = re.compile(r"^được phân công(?: chủ trì)?\b")
 # What may open a sentence before its subject: "Giao", "Đề nghị", or a clause ("Căn cứ nội
 # dung Kế hoạch ..., các sở, ngành ...", "Đối với các nhiệm vụ ..., các sở ...").
 _OPENER = re.compile(
@@ -187,8 +189,17 @@ def sentence_subject(sentence: str, predicates: Iterable[str]) -> str | None:
     if not text:
         return None
     unit = leading_unit(text[0].upper() + text[1:], predicates, _MAX_LIST_WORDS)
+    if (
+        unit is not None
+        and "," in unit
+        and not all(_UNIT_HEADS.match(fold_vi(p)) for p in _pieces(unit))
+    ):
+        unit = None  # "Sở Tài chính, trên cơ sở đề xuất của ...": not a list of units
     if unit is not None:
         unit = text[: len(unit)]
+        role = _ASSIGNED_ROLE.match(text[len(unit) :].lstrip())
+        if role and fold_vi(unit) in _BARE_HEADS | {"cac co quan, don vi"}:
+            unit = f"{unit} {role.group()}"
     else:
         # "Sở Tài chính, trên cơ sở đề xuất của ..., chủ trì ...": the subject is set off by
         # a comma, unless what follows the comma goes on with a list of units.
@@ -208,6 +219,12 @@ def sentence_subject(sentence: str, predicates: Iterable[str]) -> str | None:
     if re.search(r"\b(?:yêu cầu|đề nghị)\b", unit):
         return None  # "UBND tỉnh yêu cầu các cơ quan ...": the one asking is not the one bound
     return unit
+
+
+def _pieces(names: str) -> list[str]:
+    """The names of a list as written: "các sở, ngành và UBND các xã, phường" → "các sở",
+    "ngành", "UBND các xã", "phường"."""
+    return [p for p in re.split(r",\s*|\s+và\s+", names) if p.strip()]
 
 
 def heading_unit(title: str) -> str:
