@@ -48,7 +48,10 @@ from knowledge.shared.text import fold_vi
 _ASSIGNMENT = re.compile(
     r"^(?P<label>(?:Cơ quan|Đơn vị|Bộ phận)\s+(?:chủ trì|phối hợp|thực hiện)(?:\s+thực hiện)?"
     r"|Chủ trì|Phối hợp|Thời gian thực hiện|Thời gian hoàn thành|Thời gian|Thời hạn(?: hoàn thành)?"
-    r"|Tiến độ(?: thực hiện)?)\s*:\s*(?P<value>.*)$",
+    r"|Tiến độ(?: thực hiện)?)\s*:\s*(?P<value>.*)$"
+    # "Thời gian thực hiện sau khi Chiến lược ... được ban hành.": a time without the colon.
+    r"|^(?P<label2>Thời gian thực hiện|Thời hạn hoàn thành)\s+"
+    r"(?P<value2>(?:sau khi|trước|trong|từ|hằng|hàng|thường xuyên|quý|năm|tháng)\b.*)$",
     re.IGNORECASE,
 )
 # Parts by their heading, folded.
@@ -135,8 +138,9 @@ def _blocks(items: Iterable[Paragraph]) -> list[_Block]:
     for item in items:
         match = _ASSIGNMENT.match(item.body)
         if match and blocks:
-            label = _label(match["label"])
-            blocks[-1].assignment.setdefault(label, match["value"].strip(" .,"))
+            label = _label(match["label"] or match["label2"])
+            value = match["value"] if match["label"] else match["value2"]
+            blocks[-1].assignment.setdefault(label, value.strip(" .,"))
             continue
         if item.is_heading or not blocks or blocks[-1].assignment:
             blocks.append(_Block())

@@ -23,11 +23,13 @@ _FIGURE = re.compile(
     r"|\btăng\s+(?:\d+\s+)?bậc\b"  # rank: "tăng bậc so với năm 2022"
     r"|\b(?:thứ hạng|xếp hạng|xếp thứ|hạng|top)\s+\d+"
     r"|\b(?:ít nhất|tối thiểu|tối đa|không quá)\s+\d+(?![\d/])"  # bounded counts
-    r"|\bchỉ tiêu\b",
+    r"|\bchỉ tiêu\b"
+    r"|\b\d{1,3}(?:\.\d{3})+(?![\d/])"  # counts with thousands: "3.000 lượt"
+    r"|\b\d+\s+(?:lượt|doanh nghiệp|sản phẩm|mô hình|sáng kiến|hộ)\b",  # "100 doanh nghiệp"
     re.IGNORECASE,
 )
 # Headings whose content is goals; folded so "MỤC TIÊU" and "Mục tiêu" match alike.
-_GOAL_HEADING = re.compile(r"\b(?:muc tieu|chi tieu|muc dich)\b")
+_GOAL_HEADING = re.compile(r"\b(?:muc tieu|chi tieu|muc dich|lo trinh)\b")
 # A lead-in announcing goals ("Theo đó, mục tiêu của Kế hoạch:"), not one that merely cites
 # them ("Căn cứ các chỉ tiêu, nhiệm vụ của Kế hoạch này, ... các nhiệm vụ chủ yếu sau:").
 _GOAL_LEAD_IN = re.compile(r"\b(?:muc tieu|chi tieu)\b[^,;.]{0,30}:$")
