@@ -36,6 +36,7 @@ from knowledge.plans.ingest.outline import (
     walk,
 )
 from knowledge.plans.ingest.phrases import (
+    DUTY_VERBS,
     heading_unit,
     partner_units,
     sentence_subject,
@@ -57,6 +58,9 @@ _ASSIGNMENT = re.compile(
 # Parts by their heading, folded.
 _AIM_PART = re.compile(r"^(?:muc dich|yeu cau|muc tieu|chi tieu|quan diem|tinh hinh|ket qua)")
 _DUTY_PART = re.compile(r"\bto chuc thuc hien\b|^trach nhiem\b|^phan cong\b")
+# Longer than this, an item of an assignment line is a sentence, not a name.
+_MAX_UNIT_WORDS = 14
+_UNIT_VERBS = (*DUTY_VERBS, "tiến hành", "rà soát", "gửi", "bảo đảm", "đảm bảo")
 # What a unit does right after its name in a sentence that assigns it a task.
 _LEAD_VERBS = ("theo chức năng", "chủ trì", "phối hợp", "có trách nhiệm")
 
@@ -164,9 +168,9 @@ def _assigned(block: _Block, following: _Block | None) -> list[ParsedTask]:
     if not body:
         body = _heading_as_task(block, following)
     assignment = block.assignment
-    lead = split_units(assignment.get("lead", ""))
-    support = split_units(assignment.get("support", ""))
-    carried_out_by = split_units(assignment.get("carried_out_by", ""))
+    lead = _unit_names(assignment.get("lead", ""))
+    support = _unit_names(assignment.get("support", ""))
+    carried_out_by = _unit_names(assignment.get("carried_out_by", ""))
     # Most blocks name only "Cơ quan thực hiện": those units then lead. Where a chủ trì unit is
     # given too, the units carrying it out work under it, i.e. support.
     if lead:
@@ -174,6 +178,20 @@ def _assigned(block: _Block, following: _Block | None) -> list[ParsedTask]:
     else:
         lead = carried_out_by
     return [_task(item, lead, support, assignment.get("due", "")) for item in body]
+
+
+def _unit_names(value: str) -> tuple[str, ...]:
+    """The units of an assignment line. A line may go on to say what each does ("Cơ quan thực
+    hiện: Sở Khoa học và Công nghệ tiến hành rà soát ...; các sở, ngành ... rà soát ..."):
+    such an item keeps its subject only."""
+    names = []
+    for name in split_units(value):
+        if len(name.split()) > _MAX_UNIT_WORDS:
+            # A long list of names stays whole; a sentence keeps its subject.
+            name = sentence_subject(name, _UNIT_VERBS) or name
+        if name not in names:
+            names.append(name)
+    return tuple(names)
 
 
 def _heading_as_task(block: _Block, following: _Block | None) -> list[Paragraph]:
