@@ -67,7 +67,7 @@ def duty_facts(items: Sequence[Paragraph]) -> tuple[list[ParsedResponsibility], 
             unit=unit,
             text=body,
             source=SourceRef(section_label(item.path), item.line),
-            role=duty_role(body),
+            role=_role(body, unit),
         )
         duties.append(duty)
         task = _duty_task(duty, item)
@@ -93,8 +93,18 @@ def _stated_duties(items: Sequence[Paragraph]) -> list[ParsedResponsibility]:
         unit = sentence_subject(item.body, DUTY_VERBS)
         if unit:
             source = SourceRef(section_label(item.path), item.line)
-            duties.append(ParsedResponsibility(unit, item.body, source, duty_role(item.body)))
+            duties.append(ParsedResponsibility(unit, item.body, source, _role(item.body, unit)))
     return duties
+
+
+def _role(text: str, unit: str) -> str:
+    """The role a duty gives its unit, read after the unit's name when the sentence opens
+    with it ("Đề nghị Ủy ban MTTQ tỉnh phối hợp giám sát ..." supports)."""
+    role = duty_role(text)
+    at = text.find(unit)
+    if role == "carry_out" and at >= 0:
+        return duty_role(text[at + len(unit) :].lstrip(" ,"))
+    return role
 
 
 def _in_duty_part(item: Paragraph) -> bool:
