@@ -45,6 +45,19 @@ class Recurrence:
 # All matching runs on folded text (lower case, no diacritics). Folding normalised text keeps
 # every character in place, so a match's span also locates the words as written.
 _LIMIT_DATE = re.compile(r"\b(?:truoc|cham nhat(?: la)?)\s+ngay\s+" + DAY_MONTH)
+# The same written out: "trước ngày 15 tháng 12 năm 2025", "chậm nhất ngày 20 tháng 11".
+_LIMIT_WORDS = re.compile(
+    r"\b(?:truoc|cham nhat(?: la)?)\s+ngay\s+(?P<d>\d{1,2})\s+thang\s+(?P<m>\d{1,2})"
+    r"(?:\s+nam\s+(?P<year>\d{4}))?(?![\d/])"
+)
+
+
+def _limit(folded: str) -> re.Match[str] | None:
+    """The first "trước ngày ..." / "chậm nhất ngày ..." of a text, in figures or in words."""
+    found = [m for m in (_LIMIT_DATE.search(folded), _LIMIT_WORDS.search(folded)) if m]
+    return min(found, key=lambda m: m.start()) if found else None
+
+
 _RULE = re.compile(
     r"\bcham nhat(?: la)?\s+ngay\s+(?P<day>\d{1,2})\s+(?:cua\s+)?(?:"
     r"cac\s+thang\s+(?P<months>\d{1,2}(?:\s*(?:,|va)\s*(?:thang\s+)?\d{1,2})*)"
@@ -106,7 +119,7 @@ def parse_schedule(text: str, year: int) -> tuple[date | None, Recurrence | None
     "tháng cuối kỳ báo cáo" rule whose periods the text does not name."""
     written = normalize_vi(text.replace("*", ""))
     folded = fold_vi(written)
-    limit = _LIMIT_DATE.search(folded)
+    limit = _limit(folded)
     if limit and not limit.group("year") and _YEARLY.search(folded):
         yearly = _yearly(written, folded, limit)
         if yearly is not None:
@@ -232,7 +245,7 @@ def _stated_schedule(clause: str, paragraph: Paragraph) -> str | None:
     that leaves the periods to its heading, the heading and the clause. None when the clause
     states no deadline."""
     folded = fold_vi(clause)
-    if _LIMIT_DATE.search(folded) or _rule(clause, folded) or periodic_report(clause):
+    if _limit(folded) or _rule(clause, folded) or periodic_report(clause):
         return clause
     if not _RULE.search(folded):
         return None
@@ -278,7 +291,7 @@ def _clause_report_name(clause: str) -> str:
     """The report a deadline clause is about: the closest name with a subject before the
     deadline words, else the first after them, else the closest name at all."""
     folded = fold_vi(clause)
-    deadline = _LIMIT_DATE.search(folded) or _RULE.search(folded)
+    deadline = _limit(folded) or _RULE.search(folded)
     anchor = deadline.start() if deadline else len(folded)
     names = _report_names(clause)
     before = [name for at, name in names if at < anchor]
@@ -294,7 +307,7 @@ def _clause_report_name(clause: str) -> str:
 def _plan_name(clause: str) -> str:
     """A plan to send in ("Kế hoạch CCHC năm 2024 của cơ quan, đơn vị mình, gửi về ...")."""
     folded = fold_vi(clause)
-    deadline = _LIMIT_DATE.search(folded) or _RULE.search(folded)
+    deadline = _limit(folded) or _RULE.search(folded)
     end = deadline.start() if deadline else len(folded)
     plans = [m.span() for m in _PLAN.finditer(folded, 0, end)]
     return _name_at(clause, folded, plans[-1], _PLAN_END) if plans else ""

@@ -60,6 +60,15 @@ def _goal_paragraphs(text: str) -> Iterator[Paragraph]:
         numbered_heading = paragraph.is_heading and not is_letter(paragraph.path[-1])
         if numbered_heading:
             after_lead_in = False
+            # A numbered item under a goal heading may be a goal itself ("1. Phấn đấu 100%
+            # hồ sơ ... đúng hạn"), not a title: it carries a figure and a whole clause.
+            body = paragraph.body
+            if (
+                _FIGURE.search(body)
+                and len(body.split()) >= _MIN_CLAUSE_WORDS
+                and any(_GOAL_HEADING.search(fold_vi(t)) for t in paragraph.ancestors)
+            ):
+                yield paragraph
             continue
         folded = fold_vi(paragraph.text)
         if (

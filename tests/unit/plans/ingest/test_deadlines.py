@@ -303,3 +303,15 @@ def test_a_day_and_month_in_a_recurring_report_fall_every_year():
 )
 def test_periodic_reports_without_a_day_keep_their_period(text, period):
     assert periodic_report(text) == period
+
+
+def test_a_deadline_written_in_words():
+    text = "Các sở báo cáo kết quả về Sở Nội vụ trước ngày 15 tháng 12 năm 2025."
+    assert parse_schedule(text, 2025) == (date(2025, 12, 15), None)
+    (deadline,) = extract_deadlines(f"I. CHẾ ĐỘ BÁO CÁO\n\n{text}\n")
+    assert deadline.text == text
+    yearly = "Sở tổng hợp, báo cáo UBND tỉnh chậm nhất ngày 20 tháng 11 hằng năm."
+    assert parse_schedule(yearly, 2025) == (
+        None,
+        Recurrence(20, (11,), "chậm nhất ngày 20 tháng 11 hằng năm"),
+    )
