@@ -22,7 +22,7 @@ from knowledge.plans.ingest.duties import duty_facts
 from knowledge.plans.ingest.narrative import narrative_tasks, plan_paragraphs
 from knowledge.plans.ingest.outline import walk
 from knowledge.plans.ingest.records import ParsedDocument
-from knowledge.plans.ingest.tables import table_tasks
+from knowledge.plans.ingest.tables import table_targets, table_tasks
 from knowledge.shared.text import fold_vi
 
 # Where a plan's body ends: its closing formula, its list of recipients, its appendix.
@@ -39,7 +39,7 @@ def parse(text: str) -> ParsedDocument:
     narrative = narrative_tasks(items, with_unassigned=not table, lines=lines)
     duties, duty_tasks = duty_facts(items)
     tasks = sorted([*table, *narrative, *duty_tasks], key=lambda task: task.source.line)
-    return ParsedDocument(tasks=tasks, responsibilities=duties)
+    return ParsedDocument(tasks=tasks, targets=table_targets(text), responsibilities=duties)
 
 
 def body_end(text: str) -> int | None:

@@ -25,7 +25,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from knowledge.plans.ingest.records import ParsedTask, SourceRef
+from knowledge.plans.ingest.records import ParsedTarget, ParsedTask, SourceRef
 from knowledge.shared.text import fold_vi, normalize_vi
 
 # Column roles, tried in this order on the folded header cell: "Đơn vị phối hợp thực hiện" is
@@ -36,9 +36,16 @@ _ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("support", re.compile(r"\bphoi hop\b")),
     ("lead", re.compile(r"\bchu tri\b")),
     ("due", re.compile(r"\b(?:thoi gian|thoi han|tien do|thoi diem)\b")),
+    # The figures of a table of targets: "Năm 2025", "Giá trị", "Mức phấn đấu".
+    ("value", re.compile(r"^(?:nam|den nam|giai doan)\s+\d{4}|\bgia tri\b|\bmuc phan dau\b")),
     ("product", re.compile(r"\b(?:san pham|ket qua|hinh thuc)\b")),
     ("group", re.compile(r"\b(?:chi so|thanh phan|linh vuc|nhom|chi tieu thanh phan)\b")),
-    ("task", re.compile(r"\b(?:nhiem vu|noi dung|cong viec|giai phap|hoat dong|de an)\b")),
+    (
+        "task",
+        re.compile(
+            r"\b(?:nhiem vu|noi dung|cong viec|giai phap|hoat dong|de an|chi tieu|muc tieu)\b"
+        ),
+    ),
     ("lead", re.compile(r"\b(?:thuc hien|co quan|don vi|trach nhiem|phu trach)\b")),
 )
 _HEADER_WORDS = 9
@@ -68,6 +75,15 @@ class Columns:
     roles: dict[str, int]
     groups: tuple[int, ...] = ()
     names: tuple[str, ...] = ()  # the header's cells as written
+    values: tuple[int, ...] = ()  # figure columns of a table of targets
+
+    @property
+    def of_targets(self) -> bool:
+        """A table of targets ("Chỉ tiêu | Năm 2025 | Đơn vị chủ trì")."""
+        task = self.roles.get("task")
+        return task is not None and bool(
+            re.search(r"\b(?:chi tieu|muc tieu)\b", fold_vi(self.names[task]))
+        )
 
     def cell(self, row: Row, role: str) -> str:
         index = self.roles.get(role)
@@ -110,12 +126,15 @@ def header_columns(row: Row) -> Columns | None:
     """The roles of a header row's cells, or None when the row is no task table's header."""
     roles: dict[str, int] = {}
     groups: list[int] = []
+    values: list[int] = []
     for index, cell in enumerate(row.cells):
         folded = fold_vi(cell).replace("/", " ").strip(" .:")
         for role, pattern in _ROLES:
             if pattern.search(folded):
                 if role == "group":
                     groups.append(index)
+                elif role == "value":
+                    values.append(index)
                 elif role == "task" and "task" in roles:
                     # Two content columns: "Nhiệm vụ" is the task, the other one context.
                     if "nhiem vu" in folded:
@@ -126,21 +145,43 @@ def header_columns(row: Row) -> Columns | None:
                 else:
                     roles.setdefault(role, index)
                 break
-    if "task" not in roles or not ({"lead", "due", "product"} & roles.keys()):
+    if "task" not in roles or not ({"lead", "due", "product"} & roles.keys() or values):
         return None
     filled = [cell for cell in row.cells if cell]
     # A header names its columns in a few words; a body row that happens to use the words
     # ("Tham mưu thực hiện nội dung ...") is longer.
-    if len(roles) + len(groups) < 3 or any(len(cell.split()) > _HEADER_WORDS for cell in filled):
+    recognised = len(roles) + len(groups) + len(values)
+    if recognised < 3 or any(len(cell.split()) > _HEADER_WORDS for cell in filled):
         return None
-    if (len(roles) + len(groups)) < 0.6 * len(filled):
+    if recognised < 0.6 * len(filled):
         return None
-    return Columns(roles, tuple(sorted(groups)), row.cells)
+    return Columns(roles, tuple(sorted(groups)), row.cells, tuple(values))
 
 
 def table_tasks(text: str) -> list[ParsedTask]:
     """Tasks of every task table of ``text``, one per row naming a task."""
-    tasks: list[ParsedTask] = []
+    return [task for _, _, task in _read_tables(text)]
+
+
+def table_targets(text: str) -> list[ParsedTarget]:
+    """Targets of the tables of targets ("Chỉ tiêu | Năm 2025 | Đơn vị chủ trì"): each row's
+    target with its figures, "Tỷ lệ hồ sơ trực tuyến: Năm 2025: 80%"."""
+    targets = []
+    for row, columns, task in _read_tables(text):
+        if not columns.of_targets:
+            continue
+        figures = [
+            f"{columns.names[i]}: {row.cells[i]}"
+            for i in columns.values
+            if i < len(row.cells) and row.cells[i]
+        ]
+        statement = f"{task.text}: {'; '.join(figures)}" if figures else task.text
+        if re.search(r"\d", statement):
+            targets.append(ParsedTarget(statement, task.source, task.group))
+    return targets
+
+
+def _read_tables(text: str) -> Iterator[tuple[Row, Columns, ParsedTask]]:
     columns: Columns | None = None
     context = _Context()
     previous_line = 0
@@ -160,8 +201,7 @@ def table_tasks(text: str) -> list[ParsedTask]:
         previous_line = row.line
         task = _row_task(row, columns, context)
         if task is not None:
-            tasks.append(task)
-    return tasks
+            yield row, columns, task
 
 
 def _repeats(header: Columns, columns: Columns) -> bool:

@@ -180,3 +180,20 @@ def test_the_plan_year_is_not_a_horizon() -> None:
         "THỰC HIỆN LỘ TRÌNH ĐỔI MỚI CÔNG NGHỆ ĐẾN NĂM 2035 TRÊN ĐỊA BÀN TỈNH ĐỒNG THÁP\n"
     )
     assert read_metadata(text).year == 2025
+
+
+def test_a_table_of_targets_gives_targets_with_their_figures_and_tasks_with_their_leads() -> None:
+    text = (
+        "| STT | Chỉ tiêu | Năm 2025 | Năm 2026 | Đơn vị chủ trì |\n"
+        "| 1 | Tỷ lệ hồ sơ trực tuyến toàn trình | 60% | 80% | Văn phòng UBND tỉnh |\n"
+        "| 2 | Số hóa kết quả giải quyết TTHC | 100% | 100% | Sở Khoa học và Công nghệ |\n"
+    )
+    document = parse(text)
+    assert [t.text for t in document.targets] == [
+        "Tỷ lệ hồ sơ trực tuyến toàn trình: Năm 2025: 60%; Năm 2026: 80%",
+        "Số hóa kết quả giải quyết TTHC: Năm 2025: 100%; Năm 2026: 100%",
+    ]
+    assert [t.lead_units for t in document.tasks] == [
+        ("Văn phòng UBND tỉnh",),
+        ("Sở Khoa học và Công nghệ",),
+    ]
