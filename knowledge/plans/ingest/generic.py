@@ -16,23 +16,26 @@ Targets and reporting deadlines are read from every document by the build
 
 from __future__ import annotations
 
+import logging
 import re
 
 from knowledge.plans.ingest.duties import duty_facts
+from knowledge.plans.ingest.flattened import flattened_tasks
 from knowledge.plans.ingest.narrative import narrative_tasks, plan_paragraphs
 from knowledge.plans.ingest.outline import walk
-from knowledge.plans.ingest.records import ParsedDocument
+from knowledge.plans.ingest.records import ParsedDocument, ParsedTask
 from knowledge.plans.ingest.tables import table_targets, table_tasks
 from knowledge.shared.text import fold_vi
 
 # Where a plan's body ends: its closing formula, its list of recipients, its appendix.
+logger = logging.getLogger(__name__)
 _ROMAN_PART = re.compile(r"^[IVX]{1,5}\.\s+\S")
 _BODY_ENDS = ("tren day la", "noi nhan", "phu luc")
 
 
 def parse(text: str) -> ParsedDocument:
     """Tasks, duties and the tasks duties state, in the order of the document."""
-    table = table_tasks(text)
+    table = table_tasks(text) or _flattened(text)
     stop = body_end(text)
     items = plan_paragraphs(text, stop=stop)
     lines = [line.number for line in walk(text, stop=stop)]
@@ -40,6 +43,16 @@ def parse(text: str) -> ParsedDocument:
     duties, duty_tasks = duty_facts(items)
     tasks = sorted([*table, *narrative, *duty_tasks], key=lambda task: task.source.line)
     return ParsedDocument(tasks=tasks, targets=table_targets(text), responsibilities=duties)
+
+
+def _flattened(text: str) -> list[ParsedTask]:
+    """The tasks of a table flattened one cell per line, none when it cannot be followed (the
+    build then reports the document's low counts)."""
+    try:
+        return flattened_tasks(text)
+    except ValueError:
+        logger.warning("a flattened task table could not be read", exc_info=True)
+        return []
 
 
 def body_end(text: str) -> int | None:

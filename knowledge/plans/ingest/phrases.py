@@ -127,7 +127,7 @@ _UNIT_HEADS = re.compile(
 # thí điểm", "Ban hành Kế hoạch", "Bảo đảm công khai", "Báo cáo".
 _NOT_UNITS = re.compile(
     r"^(?:to chuc(?! chinh tri)|ban hanh|bao (?:dam|cao|ve|ton)|so (?:hoa|luong|lieu)"
-    r"|bo (?:tri|sung)|truong hop|tinh hinh|dai (?:dien|hoi))\b"
+    r"|bo (?:tri|sung)|truong hop|tinh hinh|dai (?:dien|hoi)|hoi (?:nghi|thao|thi|dong thi dua))\b"
 )
 # A head alone names no one: "Cơ quan", "đơn vị", "Tổ".
 _BARE_HEADS = frozenset({"co quan", "don vi", "to", "ban", "cac co quan", "cac don vi", "bo"})

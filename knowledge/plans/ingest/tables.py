@@ -122,6 +122,12 @@ def table_rows(text: str) -> list[Row]:
     return rows
 
 
+def cell_role(cell: str) -> str | None:
+    """The role a header cell names ("STT" → "number", "Cơ quan chủ trì" → "lead"), or None."""
+    folded = fold_vi(cell).replace("/", " ").strip(" .:")
+    return next((role for role, pattern in _ROLES if pattern.search(folded)), None)
+
+
 def header_columns(row: Row) -> Columns | None:
     """The roles of a header row's cells, or None when the row is no task table's header."""
     roles: dict[str, int] = {}

@@ -1,4 +1,5 @@
-"""The Hà Nội 2021 plan parser, on the real document and on real rows cut from it."""
+"""Tables flattened one cell per line, read through the generic reader: the Hà Nội 2021 plan's
+appendix, the real document and real rows cut from it."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from functools import cache
 import pytest
 import yaml
 
-from knowledge.plans.ingest.hanoi_appendix import parse
+from knowledge.plans.ingest.flattened import flattened_tasks
+from knowledge.plans.ingest.generic import parse
 from knowledge.plans.ingest.records import ParsedDocument, ParsedTask
 from knowledge.plans.units import split_units
 from knowledge.shared.text import fold_vi
@@ -280,7 +282,10 @@ def test_unrecognised_cell_fails_loudly_with_its_line() -> None:
     )
     line = len(text.splitlines())
     with pytest.raises(ValueError, match=f"line {line}:"):
-        parse(text)
+        flattened_tasks(text)
+    # Through the generic reader the table gives no task (the build reports the low count)
+    # and the document is read on.
+    assert parse(text).tasks == []
 
 
 # --- section V duties ----------------------------------------------------------------------
