@@ -3,7 +3,8 @@
 From the document's normalised text it reads
 
 - task tables, wherever they stand, their columns found by their header words
-  (``tables``);
+  (``tables``), or, where a web page flattened the table one cell per line, by the content of
+  each cell (``flattened``);
 - tasks of the narrative parts, assigned by "Cơ quan chủ trì / phối hợp / thực hiện:" and
   "Thời gian thực hiện:" lines or by the sentence naming its lead (``narrative``); a plan that
   has a task table lists its tasks there, so its narrative items without a lead are not
