@@ -2,10 +2,10 @@
 
 Every document is read by the generic reader (or the parser its manifest names); targets and
 reporting deadlines are also extracted from every document's text; a document that cannot be
-read is named in the report and left out, the others are built; unit names are split and resolved to canonical units
-of the document's locality; due texts and report schedules are normalised. The whole
-knowledge base is then replaced in one transaction, so readers see either the old or the new
-one, and a rebuild yields the same rows with the same ids.
+read is named in the report and left out, the others are built. Unit names are split and
+resolved to canonical units of the document's locality; due texts and report schedules are
+normalised. The whole knowledge base is then replaced in one transaction, so readers see
+either the old or the new one, and a rebuild yields the same rows with the same ids.
 """
 
 from __future__ import annotations

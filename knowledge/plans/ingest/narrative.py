@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from knowledge.plans.ingest.outline import (
     Paragraph,
@@ -47,9 +47,11 @@ from knowledge.plans.ingest.records import ParsedTask, SourceRef
 from knowledge.shared.text import fold_vi
 
 _ASSIGNMENT = re.compile(
-    r"^(?P<label>(?:Cơ quan|Đơn vị|Bộ phận)\s+(?:chủ trì|phối hợp|thực hiện)(?:\s+thực hiện)?"
-    r"|Chủ trì|Phối hợp|Thời gian thực hiện|Thời gian hoàn thành|Thời gian|Thời hạn(?: hoàn thành)?"
-    r"|Tiến độ(?: thực hiện)?)\s*:\s*(?P<value>.*)$"
+    r"^(?P<label>(?:Cơ quan|Đơn vị|Bộ phận)(?:,\s*đơn vị)?\s+(?:chủ trì|phối hợp|thực hiện)"
+    r"(?:\s+thực hiện)?|Chủ trì|Phối hợp|Trách nhiệm thực hiện|Phân công thực hiện"
+    r"|Thời gian thực hiện|Thời gian hoàn thành|Thời gian|Thời hạn(?: hoàn thành)?"
+    r"|Tiến độ(?: thực hiện| hoàn thành)?|Sản phẩm(?: đầu ra)?|Kết quả đầu ra)"
+    r"\s*:\s*(?P<value>.*)$"
     # "Thời gian thực hiện sau khi Chiến lược ... được ban hành.": a time without the colon.
     r"|^(?P<label2>Thời gian thực hiện|Thời hạn hoàn thành)\s+"
     r"(?P<value2>(?:sau khi|trước|trong|từ|hằng|hàng|thường xuyên|quý|năm|tháng)\b.*)$",
@@ -158,9 +160,11 @@ def _label(label: str) -> str:
         return "lead"
     if "phoi hop" in folded:
         return "support"
-    if "thuc hien" in folded and not folded.startswith("thoi gian"):
-        return "carried_out_by"
-    return "due"
+    if folded.startswith(("san pham", "ket qua")):
+        return "product"
+    if folded.startswith(("thoi gian", "thoi han", "tien do")):
+        return "due"
+    return "carried_out_by"  # "Cơ quan thực hiện", "Trách nhiệm thực hiện"
 
 
 def _assigned(block: _Block, following: _Block | None) -> list[ParsedTask]:
@@ -177,7 +181,11 @@ def _assigned(block: _Block, following: _Block | None) -> list[ParsedTask]:
         support += tuple(unit for unit in carried_out_by if unit not in support)
     else:
         lead = carried_out_by
-    return [_task(item, lead, support, assignment.get("due", "")) for item in body]
+    product = assignment.get("product", "")
+    return [
+        replace(_task(item, lead, support, assignment.get("due", "")), product=product)
+        for item in body
+    ]
 
 
 def _unit_names(value: str) -> tuple[str, ...]:

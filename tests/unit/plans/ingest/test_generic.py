@@ -197,3 +197,24 @@ def test_a_table_of_targets_gives_targets_with_their_figures_and_tasks_with_thei
         ("Văn phòng UBND tỉnh",),
         ("Sở Khoa học và Công nghệ",),
     ]
+
+
+def test_other_labels_of_the_assignment_lines() -> None:
+    text = (
+        "I. NHIỆM VỤ\n"
+        "1. Số hóa hồ sơ\n"
+        "- Số hóa hồ sơ, kết quả giải quyết thủ tục hành chính.\n"
+        "- Cơ quan, đơn vị chủ trì: Sở Khoa học và Công nghệ.\n"
+        "- Sản phẩm: Kho dữ liệu số.\n"
+        "- Tiến độ hoàn thành: Quý IV/2025.\n"
+        "2. Tập huấn\n"
+        "- Tập huấn kỹ năng số cho cán bộ.\n"
+        "- Trách nhiệm thực hiện: Sở Nội vụ.\n"
+    )
+    first, second = parse(text).tasks
+    assert (first.lead_units, first.product, first.due_text) == (
+        ("Sở Khoa học và Công nghệ",),
+        "Kho dữ liệu số",
+        "Quý IV/2025",
+    )
+    assert second.lead_units == ("Sở Nội vụ",)
