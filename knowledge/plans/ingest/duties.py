@@ -28,10 +28,17 @@ from knowledge.plans.ingest.phrases import (
     heading_unit,
     partner_units,
     sentence_subject,
+    split_units,
 )
 from knowledge.plans.ingest.records import ParsedResponsibility, ParsedTask, SourceRef
 from knowledge.shared.text import fold_vi
 
+# A heading giving a role, not a duty: "Chủ trì, phối hợp với các sở, ban, ngành ...",
+# "Phối hợp với các sở, ngành, UBND các xã, phường" (a colon may close it).
+_ROLE_HEADING = re.compile(
+    r"^(?:(?P<lead>Chủ trì)(?:,?\s*phối hợp(?:\s+(?:với|cùng))?\s+(?P<units>[^.;:]*))?"
+    r"|Phối hợp(?:\s+(?:với|cùng))?\s+(?P<partners>[^.;:]*))\s*:?$"
+)
 _POINTS_TO_LIST = re.compile(r"\b(?:sau|sau day|nhu sau)\s*:$")
 _NARROWED = re.compile(r"^Đối với (?P<unit>[^,:]+)[,:]")
 
@@ -41,14 +48,24 @@ def duty_facts(items: Sequence[Paragraph]) -> tuple[list[ParsedResponsibility], 
     duties: list[ParsedResponsibility] = []
     tasks: list[ParsedTask] = []
     narrowed = ""
+    # "a) Chủ trì, phối hợp với <units>" / "b) Phối hợp với <units>" above "- " items: the
+    # role, and the partners, of the unit's duties below it.
+    stated: tuple[str, tuple[str, ...], tuple[str, ...]] | None = None  # role, partners, path
     for item in _joined_lead_ins(i for i in items if _in_duty_part(i)):
         if not _in_duty_part(item):
             continue
+        if stated is not None and (item.is_heading or item.path != stated[2]):
+            stated = None
         if item.is_heading and len(item.path) <= 2 and not is_letter(item.path[-1]):
             narrowed = ""
             if heading_unit(item.titles[-1]) or len(item.path) == 1:
                 continue
         body = item.body
+        role_heading = _ROLE_HEADING.match(body)
+        if role_heading and (item.is_heading or body.endswith(":")):
+            role = "lead" if role_heading["lead"] else "support"
+            stated = (role, split_units(role_heading["units"] or ""), item.path)
+            continue
         if item.text.startswith("-"):
             narrowed = ""
         if body.endswith(":"):
@@ -67,10 +84,10 @@ def duty_facts(items: Sequence[Paragraph]) -> tuple[list[ParsedResponsibility], 
             unit=unit,
             text=body,
             source=SourceRef(section_label(item.path), item.line),
-            role=_role(body, unit),
+            role=stated[0] if stated and item.bullet else _role(body, unit),
         )
         duties.append(duty)
-        task = _duty_task(duty, item)
+        task = _duty_task(duty, item, stated[1] if stated and item.bullet else ())
         if task is not None:
             tasks.append(task)
     duties.extend(_stated_duties(items))
@@ -141,11 +158,15 @@ def _unit_of(item: Paragraph) -> str:
     return sentence_subject(item.body, DUTY_VERBS) or ""
 
 
-def _duty_task(duty: ParsedResponsibility, item: Paragraph) -> ParsedTask | None:
-    """The duty as a task when it says who leads or supports; plain duties stay duties."""
+def _duty_task(
+    duty: ParsedResponsibility, item: Paragraph, partners: tuple[str, ...] = ()
+) -> ParsedTask | None:
+    """The duty as a task when it says who leads or supports; plain duties stay duties.
+    ``partners`` are those a role heading above names ("a) Chủ trì, phối hợp với ...")."""
     lead: tuple[str, ...]
     if duty.role == "lead":
-        lead, support = (duty.unit,), partner_units(duty.text)
+        found = partner_units(duty.text)
+        lead, support = (duty.unit,), (*partners, *(u for u in found if u not in partners))
     elif duty.role == "support":
         # "Phối hợp Phòng Nội vụ ..." names a partner, not the task's lead: left empty.
         lead, support = (), (duty.unit,)

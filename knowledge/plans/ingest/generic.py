@@ -25,7 +25,7 @@ from knowledge.plans.ingest.flattened import flattened_tasks
 from knowledge.plans.ingest.narrative import narrative_tasks, plan_paragraphs
 from knowledge.plans.ingest.outline import walk
 from knowledge.plans.ingest.records import ParsedDocument, ParsedTask
-from knowledge.plans.ingest.tables import table_targets, table_tasks
+from knowledge.plans.ingest.tables import lists_tasks, table_targets, table_tasks
 from knowledge.shared.text import fold_vi
 
 # Where a plan's body ends: its closing formula, its list of recipients, its appendix.
@@ -36,11 +36,15 @@ _BODY_ENDS = ("tren day la", "noi nhan", "phu luc")
 
 def parse(text: str) -> ParsedDocument:
     """Tasks, duties and the tasks duties state, in the order of the document."""
-    table = table_tasks(text) or _flattened(text)
+    piped = table_tasks(text)
+    table = piped or _flattened(text)
     stop = body_end(text)
     items = plan_paragraphs(text, stop=stop)
     lines = [line.number for line in walk(text, stop=stop)]
-    narrative = narrative_tasks(items, with_unassigned=not table, lines=lines)
+    # A plan listing its tasks in a table restates them in its narrative (tables of targets
+    # list no tasks).
+    listed = bool(table) and (not piped or lists_tasks(text))
+    narrative = narrative_tasks(items, with_unassigned=not listed, lines=lines)
     duties, duty_tasks = duty_facts(items)
     tasks = sorted([*table, *narrative, *duty_tasks], key=lambda task: task.source.line)
     return ParsedDocument(tasks=tasks, targets=table_targets(text), responsibilities=duties)

@@ -163,6 +163,12 @@ DUTY_VERBS = (
     "chủ động",
     "thực hiện",
     "được phân công",
+    # Verbs no unit name holds ("xây dựng", "kiểm tra" do: "Ban Quản lý dự án đầu tư xây
+    # dựng", "Đoàn kiểm tra công vụ").
+    "tổng hợp",
+    "báo cáo",
+    "đôn đốc",
+    "rà soát",
 )
 # "Các cơ quan được phân công chủ trì ...": who the plan made leads, named by that role.
 _ASSIGNED_ROLE = re.compile(r"^được phân công(?: chủ trì)?\b")

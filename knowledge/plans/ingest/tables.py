@@ -169,6 +169,11 @@ def table_tasks(text: str) -> list[ParsedTask]:
     return [task for _, _, task in _read_tables(text)]
 
 
+def lists_tasks(text: str) -> bool:
+    """Whether ``text`` has a table of tasks (not only tables of targets)."""
+    return any(not columns.of_targets for _, columns, _ in _read_tables(text))
+
+
 def table_targets(text: str) -> list[ParsedTarget]:
     """Targets of the tables of targets ("Chỉ tiêu | Năm 2025 | Đơn vị chủ trì"): each row's
     target with its figures, "Tỷ lệ hồ sơ trực tuyến: Năm 2025: 80%"."""

@@ -218,3 +218,42 @@ def test_other_labels_of_the_assignment_lines() -> None:
         "Quý IV/2025",
     )
     assert second.lead_units == ("Sở Nội vụ",)
+
+
+def test_role_headings_under_a_unit_give_their_role_to_the_items_below() -> None:
+    text = (
+        "I. TỔ CHỨC THỰC HIỆN\n"
+        "1. Sở Công Thương\n"
+        "a) Chủ trì, phối hợp với các sở, ban, ngành, UBND các xã, phường\n"
+        "- Tổ chức tập huấn kiến thức về hội nhập kinh tế quốc tế.\n"
+        "b) Phối hợp với các sở, ngành\n"
+        "- Hỗ trợ các nhà đầu tư phát triển hạ tầng thương mại.\n"
+        "2. Sở Tư pháp\n"
+        "- Tổng hợp, báo cáo UBND tỉnh.\n"
+    )
+    document = parse(text)
+    assert [(d.unit, d.role) for d in document.responsibilities] == [
+        ("Sở Công Thương", "lead"),
+        ("Sở Công Thương", "support"),
+        ("Sở Tư pháp", "carry_out"),
+    ]
+    led, supported = document.tasks
+    assert (led.lead_units, led.support_units) == (
+        ("Sở Công Thương",),
+        ("các sở, ban, ngành, UBND các xã, phường",),
+    )
+    assert (supported.lead_units, supported.support_units) == ((), ("Sở Công Thương",))
+
+
+def test_a_heading_that_is_a_sentence_names_no_unit() -> None:
+    text = (
+        "I. CHẾ ĐỘ BÁO CÁO\n"
+        "1. Sở Công Thương tổng hợp báo cáo UBND tỉnh về tình hình thực hiện Kế hoạch.\n"
+        "- Báo cáo định kỳ 6 tháng, hằng năm.\n"
+    )
+    document = parse(text)
+    # The sentence is the unit's duty; it does not lead the items below it.
+    assert [(d.unit, d.role) for d in document.responsibilities] == [
+        ("Sở Công Thương", "carry_out")
+    ]
+    assert [task.lead_units for task in document.tasks] == [(), ()]
