@@ -14,6 +14,7 @@ Run ``python -m knowledge.plans.unit_review pending`` to see the proposals, and
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 from knowledge.plans.units import (
     DECISIONS_YAML,
@@ -31,6 +32,7 @@ from knowledge.plans.units import (
     load_registry,
     unit_key,
 )
+from knowledge.shared.text import fold_vi
 
 # Two unresolved names this alike (token sort ratio of their folded, expanded spellings) are
 # one unit written two ways ("CC VP-TK", "CC VP - TK"); "Các sở, ngành" and "các sở, ngành
@@ -71,9 +73,8 @@ def _groups(counts: Counter[str]) -> list[tuple[str, ...]]:
     """Names grouped by similarity, each group's most frequent name first."""
     groups: list[list[str]] = []
     for name, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
-        key = unit_key(name)
         for group in groups:
-            if fuzz.token_sort_ratio(key, unit_key(group[0])) >= GROUP_SCORE:
+            if _alike(name, group[0]) >= GROUP_SCORE:
                 group.append(name)
                 break
         else:
@@ -84,14 +85,12 @@ def _groups(counts: Counter[str]) -> list[tuple[str, ...]]:
 def _proposal(
     locality: str, names: tuple[str, ...], declared: Sequence[CanonicalUnit]
 ) -> UnitProposal:
-    choices = {(unit.id, unit_key(alias)): unit for unit in declared for alias in unit.aliases}
     best: tuple[float, CanonicalUnit | None] = (0.0, None)
     for name in names:
-        found = process.extractOne(
-            unit_key(name), {k: k[1] for k in choices}, scorer=fuzz.token_sort_ratio
-        )
-        if found is not None and found[1] > best[0]:
-            best = (float(found[1]), choices[found[2]])
+        for unit in declared:
+            score = max(_alike(name, alias) for alias in unit.aliases)
+            if score > best[0]:
+                best = (score, unit)
     score, nearest = best
     levels = Counter(unit.level for unit in declared)
     return UnitProposal(
@@ -103,6 +102,32 @@ def _proposal(
         score=round(score, 1),
         level=levels.most_common(1)[0][0] if levels else None,
     )
+
+
+def _alike(a: str, b: str) -> float:
+    """How alike two unit names are, 0-100: their folded spellings compared word by word, or
+    100 when one abbreviates the other ("Sở KH&CN", "Sở Khoa học và Công nghệ")."""
+    if _abbreviates(a, b) or _abbreviates(b, a):
+        return 100.0
+    return float(fuzz.token_sort_ratio(unit_key(a), unit_key(b)))
+
+
+def _abbreviates(short: str, long: str) -> bool:
+    """ "Sở TN&MT" abbreviates "Sở Tài nguyên và Môi trường": the same words up to a last word
+    in capitals whose letters are the initials of the other's remaining words ("và" aside)."""
+    short_words, long_words = short.split(), long.split()
+    if not short_words:
+        return False
+    last = short_words[-1]
+    letters = re.sub(r"[^a-z]", "", fold_vi(last))
+    if len(letters) < 2 or last.upper() != last:
+        return False
+    at = len(short_words) - 1
+    if [fold_vi(w) for w in short_words[:at]] != [fold_vi(w) for w in long_words[:at]]:
+        return False
+    rest = [re.sub(r"[^a-z]", "", fold_vi(w)) for w in long_words[at:]]
+    initials = "".join(w[0] for w in rest if w and w != "va")
+    return initials == letters
 
 
 def record_decision(

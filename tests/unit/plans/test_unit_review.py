@@ -92,3 +92,23 @@ def test_accept_refuses_a_unit_the_locality_does_not_declare(capsys) -> None:
     code = main(["accept", "Lai Châu", "Sở Nội vụ tỉnh", "--same-as", "Sở Không Có"])
     assert code == 2
     assert "no declared unit" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("short", "long"),
+    [
+        ("Sở KH&CN", "Sở Khoa học và Công nghệ"),
+        ("Sở TN&MT", "Sở Tài nguyên và Môi trường"),
+        ("Sở VH-TT&DL", "Sở Văn hóa, Thể thao và Du lịch"),
+    ],
+)
+def test_an_abbreviated_name_is_grouped_with_the_name_it_abbreviates(short, long) -> None:
+    (proposal,) = propose_units({"Đồng Tháp": [long, short, long]}, parse_units_yaml({}))
+    assert proposal.names == (long, short)
+
+
+def test_initials_of_other_words_are_not_an_abbreviation() -> None:
+    proposals = propose_units(
+        {"Đồng Tháp": ["Sở KH&ĐT", "Sở Khoa học và Công nghệ"]}, parse_units_yaml({})
+    )
+    assert len(proposals) == 2
