@@ -357,14 +357,3 @@ def _units(cell: str) -> tuple[str, ...]:
 
 def _clean(text: str) -> str:
     return normalize_vi(text).rstrip(" .;,:")
-
-
-def iter_task_tables(text: str) -> Iterator[tuple[Row, Columns]]:
-    """The header rows of the task tables of ``text`` and their columns (for reports)."""
-    for row in table_rows(text):
-        columns = header_columns(row)
-        if columns is not None:
-            yield row, columns
-
-
-__all__ = ["Columns", "Row", "header_columns", "iter_task_tables", "table_rows", "table_tasks"]
