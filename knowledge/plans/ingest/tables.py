@@ -2,20 +2,23 @@
 
 A table arrives as consecutive lines of cells: ``| cell | cell |`` (the readers of DOCX, PDF
 and HTML write tables so, one row per line, merged cells repeated, line breaks inside a cell
-as " / ") or tab-separated (text copied from a web page). A header row is a row naming at
-least a task column and a lead or due column under one of their usual names, in any order:
+as " / ") or tab-separated (text copied from a web page). A header row names, in a few words
+per cell and in any order, a task column and a lead, due, product or figure column under one
+of their usual names:
 
-- STT / TT; Nội dung / Nhiệm vụ / Nội dung công việc; Sản phẩm / Kết quả / Hình thức văn bản;
-  Cơ quan / Đơn vị chủ trì; Cơ quan / Đơn vị phối hợp; Thời gian / Thời hạn / Tiến độ; Ghi chú;
+- STT / TT; Nội dung / Nhiệm vụ / Nội dung công việc / Chỉ tiêu; Sản phẩm / Kết quả / Hình
+  thức văn bản; Cơ quan / Đơn vị chủ trì (or thực hiện); Cơ quan / Đơn vị phối hợp; Thời gian
+  / Thời hạn / Tiến độ; Ghi chú; "Năm 2025" / "Giá trị" in a table of targets;
 - any further column titled "Chỉ số ...", "... thành phần", "Lĩnh vực", "Nhóm ..." gives
-  context (``group``) to the rows, as does a row numbered with a roman numeral or a capital
-  letter ("II", "A.") whose other cells are empty or repeat its title.
+  context (``group``) to the rows, as do rows numbered with a capital letter ("A") and, under
+  them, a roman numeral ("II") whose other cells are empty or repeat its title.
 
-The header may be repeated at page breaks (it is skipped, typos such as "IT" for "TT"
-included), page furniture between rows is ignored, a row's blank cells under a numbered row
-take that row's values (a merged cell converted to blanks), cells holding HTML list fragments
-or "- " bullets are read as lists, and a due time found in the support column of a row that
-has no due is moved back (a cell lost in conversion).
+The header may be repeated at page breaks or under each group row, even without its
+numbering column (it is skipped, typos such as "IT" for "TT" included); page furniture
+between rows is ignored; a row's blank cells under a numbered row take that row's values (a
+merged cell converted to blanks); cells holding HTML list fragments, " / " breaks or "- "
+bullets are read as lists; a due time found in the support column of a row that has no due is
+moved back (a cell lost in conversion).
 """
 
 from __future__ import annotations
