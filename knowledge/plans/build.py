@@ -205,44 +205,53 @@ def build(
 def collect(
     manifests: Iterable[Manifest], registry: UnitRegistry, parsers: Mapping[str, Parser]
 ) -> Rows:
-    """The rows of a build, without touching a database (pure but for reading the sources)."""
+    """The rows of a build, without touching a database (pure but for reading the sources).
+
+    A document that cannot be read, or whose facts cannot be normalised, is named in the
+    report (``Rows.counts``) and left out; the others are built.
+    """
     rows = Rows()
     units = _UnitTable(registry)
     for manifest in manifests:
-        # A document that cannot be read is named in the report; the others are built.
         try:
-            text = manifest.read_text()
-            parsed = parsers[manifest.parser](text)
-            targets = _merged_targets(parsed, extract_targets(text))
-            deadlines = _merged_deadlines(parsed, extract_deadlines(text))
+            counts = _collect_document(rows, manifest, units, parsers)
         except Exception as error:
             logger.exception("document %s (%s) could not be read", manifest.slug, manifest.parser)
-            rows.counts.append(
-                DocumentCounts(
-                    manifest.slug, manifest.parser, error=f"{type(error).__name__}: {error}"
-                )
+            counts = DocumentCounts(
+                manifest.slug, manifest.parser, error=f"{type(error).__name__}: {error}"
             )
-            continue
-        rows.documents.append(_document(manifest))
-        _add_tasks(rows, manifest, parsed.tasks, units)
-        _add_targets(rows, manifest, targets)
-        _add_deadlines(rows, manifest, deadlines)
-        _add_responsibilities(rows, manifest, parsed.responsibilities, units)
-        rows.counts.append(
-            DocumentCounts(
-                manifest.slug,
-                manifest.parser,
-                tasks=len(parsed.tasks),
-                with_lead=sum(1 for task in parsed.tasks if task.lead_units),
-                targets=len(targets),
-                deadlines=len(deadlines),
-                duties=len(parsed.responsibilities),
-            )
-        )
+        rows.counts.append(counts)
     for problem in (p for counts in rows.counts if not counts.error for p in counts.problems):
         logger.warning("%s", problem)
     rows.units, rows.aliases = units.rows()
     return rows
+
+
+def _collect_document(
+    rows: Rows, manifest: Manifest, units: _UnitTable, parsers: Mapping[str, Parser]
+) -> DocumentCounts:
+    """Add one document's rows to ``rows``: all of them, or none when any step fails."""
+    text = manifest.read_text()
+    parsed = parsers[manifest.parser](text)
+    targets = _merged_targets(parsed, extract_targets(text))
+    deadlines = _merged_deadlines(parsed, extract_deadlines(text))
+    own = Rows()
+    own.documents.append(_document(manifest))
+    _add_tasks(own, manifest, parsed.tasks, units)
+    _add_targets(own, manifest, targets)
+    _add_deadlines(own, manifest, deadlines)
+    _add_responsibilities(own, manifest, parsed.responsibilities, units)
+    for name in ("documents", "tasks", "task_units", "targets", "deadlines", "responsibilities"):
+        getattr(rows, name).extend(getattr(own, name))
+    return DocumentCounts(
+        manifest.slug,
+        manifest.parser,
+        tasks=len(parsed.tasks),
+        with_lead=sum(1 for task in parsed.tasks if task.lead_units),
+        targets=len(targets),
+        deadlines=len(deadlines),
+        duties=len(parsed.responsibilities),
+    )
 
 
 def _document(manifest: Manifest) -> Document:

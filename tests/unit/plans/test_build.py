@@ -285,3 +285,22 @@ def test_a_document_read_poorly_says_so(tmp_path) -> None:
     rows = collect(load_manifests(tmp_path), load_registry(), PARSERS)
     (counts,) = rows.counts
     assert counts.problems == ["thin: only 0 tasks found"]
+
+
+def test_a_document_whose_facts_fail_to_normalise_is_left_out_whole(tmp_path, monkeypatch) -> None:
+    import knowledge.plans.build as build_module
+
+    (tmp_path / "good.txt").write_text(PLAN_TEXT, encoding="utf-8")
+    (tmp_path / "odd.txt").write_text(PLAN_TEXT.replace("Quý I/2026", "Quý 0/2026"), "utf-8")
+    real = build_module.normalize_due
+
+    def strict(text: str, year: int):
+        if "Quý 0" in text:
+            raise ValueError("no quarter 0")
+        return real(text, year)
+
+    monkeypatch.setattr(build_module, "normalize_due", strict)
+    rows = collect(load_manifests(tmp_path), load_registry(), PARSERS)
+    assert [d.id for d in rows.documents] == ["good"]
+    assert {t.document_id for t in rows.tasks} == {"good"}
+    assert rows.counts[1].problems == ["odd: not read (ValueError: no quarter 0)"]
