@@ -1,14 +1,16 @@
 """Build the knowledge base from the plan documents.
 
-Every manifest's document is parsed by its parser; targets and reporting deadlines are also
-extracted from every document's text; unit names are split and resolved to canonical units
-of the document's locality; due texts and report schedules are normalised. The whole
-knowledge base is then replaced in one transaction, so readers see either the old or the new
-one, and a rebuild yields the same rows with the same ids.
+Every document is read by the generic reader (or the parser its manifest names); targets and
+reporting deadlines are also extracted from every document's text; a document that cannot be
+read is named in the report and left out, the others are built. Unit names are split and
+resolved to canonical units of the document's locality; due texts and report schedules are
+normalised. The whole knowledge base is then replaced in one transaction, so readers see
+either the old or the new one, and a rebuild yields the same rows with the same ids.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -19,7 +21,7 @@ from typing import TypeVar
 from sqlalchemy import Engine, delete, text
 
 from knowledge.plans.ingest import PARSERS, Parser
-from knowledge.plans.ingest.deadlines import extract_deadlines, parse_schedule
+from knowledge.plans.ingest.deadlines import extract_deadlines, parse_schedule, periodic_report
 from knowledge.plans.ingest.due import normalize_due
 from knowledge.plans.ingest.records import (
     ParsedDeadline,
@@ -53,6 +55,8 @@ from knowledge.shared.db import get_engine, session_scope
 from knowledge.shared.models import Base
 from knowledge.shared.text import fold_vi
 
+logger = logging.getLogger(__name__)
+
 _Fact = TypeVar("_Fact", ParsedTarget, ParsedDeadline)
 
 # The tables a build owns (others share ``Base``: dossiers, feedback), children before
@@ -69,6 +73,38 @@ KNOWLEDGE_TABLES = (
 )
 
 
+# Below these, a document was probably not read well: the build says so.
+MIN_TASKS = 5
+MIN_LED_SHARE = 0.5
+
+
+@dataclass(frozen=True)
+class DocumentCounts:
+    """What one document gave, to tell whether it was read well."""
+
+    slug: str
+    parser: str
+    tasks: int = 0
+    with_lead: int = 0
+    targets: int = 0
+    deadlines: int = 0
+    duties: int = 0
+    error: str = ""  # why the document could not be read at all
+
+    @property
+    def problems(self) -> list[str]:
+        """Why this document may not have been read well, in English for the build log."""
+        if self.error:
+            return [f"{self.slug}: not read ({self.error})"]
+        found = []
+        if self.tasks < MIN_TASKS:
+            found.append(f"{self.slug}: only {self.tasks} tasks found")
+        if self.tasks and self.with_lead < MIN_LED_SHARE * self.tasks:
+            unled = self.tasks - self.with_lead
+            found.append(f"{self.slug}: {unled} of {self.tasks} tasks without a lead unit")
+        return found
+
+
 @dataclass(frozen=True)
 class BuildReport:
     documents: int
@@ -79,6 +115,12 @@ class BuildReport:
     units: int
     unlisted_units: tuple[str, ...]  # names the documents use that units.yaml lacks
     seconds: float
+    per_document: tuple[DocumentCounts, ...] = ()
+
+    @property
+    def problems(self) -> list[str]:
+        """Documents not read, or read poorly (few tasks, tasks without a lead)."""
+        return [problem for counts in self.per_document for problem in counts.problems]
 
 
 @dataclass
@@ -93,6 +135,7 @@ class Rows:
     targets: list[Target] = field(default_factory=list)
     deadlines: list[ReportingDeadline] = field(default_factory=list)
     responsibilities: list[Responsibility] = field(default_factory=list)
+    counts: list[DocumentCounts] = field(default_factory=list)  # not written: for the report
 
     def in_order(self) -> list[Base]:
         return [
@@ -139,7 +182,8 @@ def build(
     manifests = load_manifests() if manifests is None else manifests
     rows = collect(manifests, registry or load_registry(), parsers)
     with exclusive_build(engine):
-        Base.metadata.create_all(engine, tables=[model.__table__ for model in KNOWLEDGE_TABLES])
+        tables = [Base.metadata.tables[model.__tablename__] for model in KNOWLEDGE_TABLES]
+        Base.metadata.create_all(engine, tables=tables)
         with session_scope(engine) as session:
             for model in KNOWLEDGE_TABLES:
                 session.execute(delete(model))
@@ -154,25 +198,60 @@ def build(
         units=len(rows.units),
         unlisted_units=tuple(unit.name for unit in rows.units if not unit.listed),
         seconds=time.perf_counter() - started,
+        per_document=tuple(rows.counts),
     )
 
 
 def collect(
     manifests: Iterable[Manifest], registry: UnitRegistry, parsers: Mapping[str, Parser]
 ) -> Rows:
-    """The rows of a build, without touching a database (pure but for reading the sources)."""
+    """The rows of a build, without touching a database (pure but for reading the sources).
+
+    A document that cannot be read, or whose facts cannot be normalised, is named in the
+    report (``Rows.counts``) and left out; the others are built.
+    """
     rows = Rows()
     units = _UnitTable(registry)
     for manifest in manifests:
-        text = manifest.read_text()
-        parsed = parsers[manifest.parser](text)
-        rows.documents.append(_document(manifest))
-        _add_tasks(rows, manifest, parsed.tasks, units)
-        _add_targets(rows, manifest, _merged_targets(parsed, extract_targets(text)))
-        _add_deadlines(rows, manifest, _merged_deadlines(parsed, extract_deadlines(text)))
-        _add_responsibilities(rows, manifest, parsed.responsibilities, units)
+        try:
+            counts = _collect_document(rows, manifest, units, parsers)
+        except Exception as error:
+            logger.exception("document %s (%s) could not be read", manifest.slug, manifest.parser)
+            counts = DocumentCounts(
+                manifest.slug, manifest.parser, error=f"{type(error).__name__}: {error}"
+            )
+        rows.counts.append(counts)
+    for problem in (p for counts in rows.counts if not counts.error for p in counts.problems):
+        logger.warning("%s", problem)
     rows.units, rows.aliases = units.rows()
     return rows
+
+
+def _collect_document(
+    rows: Rows, manifest: Manifest, units: _UnitTable, parsers: Mapping[str, Parser]
+) -> DocumentCounts:
+    """Add one document's rows to ``rows``: all of them, or none when any step fails."""
+    text = manifest.read_text()
+    parsed = parsers[manifest.parser](text)
+    targets = _merged_targets(parsed, extract_targets(text))
+    deadlines = _merged_deadlines(parsed, extract_deadlines(text))
+    own = Rows()
+    own.documents.append(_document(manifest))
+    _add_tasks(own, manifest, parsed.tasks, units)
+    _add_targets(own, manifest, targets)
+    _add_deadlines(own, manifest, deadlines)
+    _add_responsibilities(own, manifest, parsed.responsibilities, units)
+    for name in ("documents", "tasks", "task_units", "targets", "deadlines", "responsibilities"):
+        getattr(rows, name).extend(getattr(own, name))
+    return DocumentCounts(
+        manifest.slug,
+        manifest.parser,
+        tasks=len(parsed.tasks),
+        with_lead=sum(1 for task in parsed.tasks if task.lead_units),
+        targets=len(targets),
+        deadlines=len(deadlines),
+        duties=len(parsed.responsibilities),
+    )
 
 
 def _document(manifest: Manifest) -> Document:
@@ -205,7 +284,11 @@ def _add_tasks(
 ) -> None:
     ids = fact_ids(manifest.slug, "task", (t.source.line for t in tasks))
     for task_id, task in zip(ids, tasks, strict=True):
-        due = normalize_due(task.due_text, manifest.year) if task.due_text.strip() else None
+        due = (
+            normalize_due(task.due_text, manifest.year)
+            if task.due_text.strip() and manifest.year
+            else None
+        )
         rows.tasks.append(
             Task(
                 id=task_id,
@@ -276,7 +359,11 @@ def _add_targets(rows: Rows, manifest: Manifest, targets: Sequence[ParsedTarget]
 def _add_deadlines(rows: Rows, manifest: Manifest, deadlines: Sequence[ParsedDeadline]) -> None:
     ids = fact_ids(manifest.slug, "deadline", (d.source.line for d in deadlines))
     for deadline_id, deadline in zip(ids, deadlines, strict=True):
-        due_date, rule = parse_schedule(deadline.text, manifest.year)
+        due_date, rule = (
+            parse_schedule(deadline.text, manifest.year) if manifest.year else (None, None)
+        )
+        # A periodic report without a day ("Định kỳ 06 tháng") keeps its period as written.
+        period = "" if rule or due_date else periodic_report(deadline.text) or ""
         rows.deadlines.append(
             ReportingDeadline(
                 id=deadline_id,
@@ -287,7 +374,7 @@ def _add_deadlines(rows: Rows, manifest: Manifest, deadlines: Sequence[ParsedDea
                 due_date=due_date,
                 rule_day=rule.day if rule else None,
                 rule_months=",".join(str(m) for m in rule.months) if rule else "",
-                rule_description=rule.description if rule else "",
+                rule_description=rule.description if rule else period,
                 section=deadline.source.section,
                 line=deadline.source.line,
             )

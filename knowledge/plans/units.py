@@ -21,6 +21,8 @@ from rapidfuzz import fuzz, process
 from knowledge.shared.text import expand_abbreviations, fold_vi, normalize_vi
 
 UNITS_YAML = Path(__file__).resolve().parent / "units.yaml"
+# Officials' answers for names units.yaml lacks (see ``unit_review``), read with it.
+DECISIONS_YAML = UNITS_YAML.with_name("unit_decisions.yaml")
 LEVELS = ("central", "province", "district", "commune")
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
@@ -158,9 +160,55 @@ def parse_units_yaml(data: Mapping[str, list[Mapping[str, object]]]) -> UnitRegi
 
 
 @lru_cache(maxsize=4)
-def load_registry(path: Path = UNITS_YAML) -> UnitRegistry:
+def load_registry(path: Path = UNITS_YAML, decisions: Path | None = None) -> UnitRegistry:
+    """The declared units of ``path`` with the decisions stored beside it
+    (``unit_decisions.yaml``) applied."""
     with path.open(encoding="utf-8") as handle:
-        return parse_units_yaml(yaml.safe_load(handle))
+        data = yaml.safe_load(handle)
+    decisions = decisions or path.with_name(DECISIONS_YAML.name)
+    if decisions.exists():
+        with decisions.open(encoding="utf-8") as handle:
+            data = apply_decisions(data, yaml.safe_load(handle) or {})
+    return parse_units_yaml(data)
+
+
+def apply_decisions(
+    data: Mapping[str, list[Mapping[str, object]]],
+    decisions: Mapping[str, list[Mapping[str, object]]],
+) -> dict[str, list[Mapping[str, object]]]:
+    """``units.yaml`` data with the decisions applied: a ``same_as`` decision adds its names as
+    spellings of that unit, a ``level`` decision declares a new unit."""
+    merged: dict[str, list[Mapping[str, object]]] = {
+        locality: [dict(entry) for entry in entries] for locality, entries in data.items()
+    }
+    for locality, answers in decisions.items():
+        entries = merged.setdefault(locality, [])
+        for answer in answers:
+            names = [str(answer["name"]), *(str(a) for a in _listed(answer.get("aliases")))]
+            target = answer.get("same_as")
+            if target is None:
+                entries.append({"name": names[0], "level": answer["level"], "aliases": names[1:]})
+                continue
+            key = unit_key(str(target))
+            unit = next(
+                (
+                    entry
+                    for entry in entries
+                    if key
+                    in {unit_key(str(n)) for n in [entry["name"], *_listed(entry.get("aliases"))]}
+                ),
+                None,
+            )
+            if unit is None:
+                raise ValueError(f"decision for {names[0]!r}: no unit {target!r} in {locality}")
+            unit_entry = dict(unit)
+            unit_entry["aliases"] = [*_listed(unit.get("aliases")), *names]
+            entries[entries.index(unit)] = unit_entry
+    return merged
+
+
+def _listed(value: object) -> list[object]:
+    return list(value) if isinstance(value, list | tuple) else []
 
 
 def resolve(name: str, locality: str) -> CanonicalUnit | None:
@@ -245,7 +293,9 @@ def _split_item(item: str, registry: UnitRegistry) -> list[str]:
     parts: list[str] = []
     end = count
     while end > 0:
-        start = best[end][1]
+        step = best[end]
+        assert step is not None  # every cut on the cheapest path was reached
+        start = step[1]
         text = _part_text(item, tokens, start, end)
         if text:
             parts.append(text)
@@ -274,3 +324,10 @@ def _part_cost(
         end == len(tokens) or tokens[end][0].lower() in {",", "và"}
     )
     return _UNKNOWN_COST if at_separator else None
+
+
+def declared_localities(path: Path = UNITS_YAML) -> dict[str, int]:
+    """The localities ``units.yaml`` declares, with their number of units."""
+    with path.open(encoding="utf-8") as handle:
+        data = yaml.safe_load(handle) or {}
+    return {str(locality): len(entries or ()) for locality, entries in data.items()}

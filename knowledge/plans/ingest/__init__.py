@@ -1,27 +1,20 @@
-"""Parsers turning each shape of plan document into records (see ``records``).
+"""Readers turning plan documents into records (see ``records``).
 
-``PARSERS`` maps a manifest's ``parser`` name to the parse function of that module.
+``generic`` reads any plan by its structure; ``PARSERS`` maps a manifest's ``parser`` name to
+a reader, "generic" when a manifest names none. No document needs a reader of its own: a
+per-document parser would be added here only where the generic reader measurably cannot read
+a document, the numbers written beside it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from knowledge.plans.ingest import (
-    city_plan,
-    commune_narrative,
-    hanoi_appendix,
-    news_item,
-    papi_table,
-)
+from knowledge.plans.ingest import generic
 from knowledge.plans.ingest.records import ParsedDocument
 
 Parser = Callable[[str], ParsedDocument]
 
 PARSERS: Mapping[str, Parser] = {
-    "city_plan": city_plan.parse,
-    "commune_narrative": commune_narrative.parse,
-    "hanoi_appendix": hanoi_appendix.parse,
-    "news_item": news_item.parse,
-    "papi_table": papi_table.parse,
+    "generic": generic.parse,
 }

@@ -45,6 +45,19 @@ class Recurrence:
 # All matching runs on folded text (lower case, no diacritics). Folding normalised text keeps
 # every character in place, so a match's span also locates the words as written.
 _LIMIT_DATE = re.compile(r"\b(?:truoc|cham nhat(?: la)?)\s+ngay\s+" + DAY_MONTH)
+# The same written out: "trước ngày 15 tháng 12 năm 2025", "chậm nhất ngày 20 tháng 11".
+_LIMIT_WORDS = re.compile(
+    r"\b(?:truoc|cham nhat(?: la)?)\s+ngay\s+(?P<d>\d{1,2})\s+thang\s+(?P<m>\d{1,2})"
+    r"(?:\s+nam\s+(?P<year>\d{4}))?(?![\d/])"
+)
+
+
+def _limit(folded: str) -> re.Match[str] | None:
+    """The first "trước ngày ..." / "chậm nhất ngày ..." of a text, in figures or in words."""
+    found = [m for m in (_LIMIT_DATE.search(folded), _LIMIT_WORDS.search(folded)) if m]
+    return min(found, key=lambda m: m.start()) if found else None
+
+
 _RULE = re.compile(
     r"\bcham nhat(?: la)?\s+ngay\s+(?P<day>\d{1,2})\s+(?:cua\s+)?(?:"
     r"cac\s+thang\s+(?P<months>\d{1,2}(?:\s*(?:,|va)\s*(?:thang\s+)?\d{1,2})*)"
@@ -83,6 +96,20 @@ _RECIPIENT = re.compile(
     r"\s*(?P<via>\(qua [^)]*\))?(?=\s*(?:[,;:.(]|$|\s(?:để|đảm bảo|trước|nhận|theo)\b))"
 )
 _LEAD_IN = re.compile(r"\bcu the\s*:\s*")
+# A day and month without a year, in a sentence saying the report recurs, fall every year:
+# "định kỳ báo cáo ... trước ngày 20/11", "trước ngày 30/11 hằng năm".
+_YEARLY = re.compile(r"\b(?:hang|moi) nam\b|\bdinh ky\b")
+_YEARLY_TAIL = re.compile(r"\s+(?:hang|moi) nam\b")
+# A periodic report without a day: "Định kỳ 06 tháng ... báo cáo kết quả ...", "báo cáo Chủ
+# tịch UBND tỉnh kết quả thực hiện hằng năm". A report to someone, not "công bố báo cáo dự báo".
+_REPORT_TO = re.compile(
+    r"\bbao cao\s+(?:ket qua|tinh hinh|ubnd|uy ban|chu tich|so|bo|ve|gui|dinh ky)\b"
+)
+_PERIOD = re.compile(
+    r"\bdinh ky(?:\s+(?:hang|moi)\s+(?:nam|quy|thang)"
+    r"|\s+0?\d{1,2}\s+thang(?:\s*,\s*(?:0?\d{1,2}\s+thang|nam)\b)*)?\b"
+    r"|\b(?:hang|moi)\s+(?:nam|quy|thang)\b|(?<!\d)0?[369]\s+thang\s+(?:mot lan|\d+ lan)\b"
+)
 _LIST_ITEM = re.compile(r"^[-+•]\s")
 
 
@@ -92,10 +119,35 @@ def parse_schedule(text: str, year: int) -> tuple[date | None, Recurrence | None
     "tháng cuối kỳ báo cáo" rule whose periods the text does not name."""
     written = normalize_vi(text.replace("*", ""))
     folded = fold_vi(written)
-    limit = _LIMIT_DATE.search(folded)
+    limit = _limit(folded)
+    if limit and not limit.group("year") and _YEARLY.search(folded):
+        yearly = _yearly(written, folded, limit)
+        if yearly is not None:
+            return None, yearly
     if limit:
         return written_date(limit, year), None
     return None, _rule(written, folded)
+
+
+def _yearly(written: str, folded: str, limit: re.Match[str]) -> Recurrence | None:
+    """ "trước ngày 30/11 hằng năm": day 30 of November, every year."""
+    day, month = int(limit.group("d")), int(limit.group("m"))
+    if not 1 <= month <= 12 or not 1 <= day <= month_end(2000, month).day:
+        return None
+    tail = _YEARLY_TAIL.match(folded, limit.end())
+    end = tail.end() if tail else limit.end()
+    return Recurrence(day, (month,), written[limit.start() : end].strip(" ,;."))
+
+
+def periodic_report(text: str) -> str | None:
+    """How often a report is due when the text gives no day ("Định kỳ 06 tháng", "hằng
+    năm"), as written; None when the text states no periodic report."""
+    written = normalize_vi(text.replace("*", ""))
+    folded = fold_vi(written)
+    if not _REPORT_TO.search(folded):
+        return None
+    period = _PERIOD.search(folded)
+    return written[period.start() : period.end()] if period else None
 
 
 def next_occurrence(rule: Recurrence, after: date) -> date:
@@ -124,7 +176,7 @@ def occurrences(rule: Recurrence, after: date) -> Iterator[date]:
 
 def extract_deadlines(text: str) -> list[ParsedDeadline]:
     """All reporting deadlines of a document, in document order."""
-    deadlines = []
+    deadlines: list[ParsedDeadline] = []
     lead_in = ""  # "... gửi về UBND thành phố (qua Phòng Nội vụ) ..., cụ thể:" above a list
     for paragraph in body_paragraphs(text):
         if not _LIST_ITEM.match(paragraph.text):
@@ -193,7 +245,7 @@ def _stated_schedule(clause: str, paragraph: Paragraph) -> str | None:
     that leaves the periods to its heading, the heading and the clause. None when the clause
     states no deadline."""
     folded = fold_vi(clause)
-    if _LIMIT_DATE.search(folded) or _rule(clause, folded):
+    if _limit(folded) or _rule(clause, folded) or periodic_report(clause):
         return clause
     if not _RULE.search(folded):
         return None
@@ -239,7 +291,7 @@ def _clause_report_name(clause: str) -> str:
     """The report a deadline clause is about: the closest name with a subject before the
     deadline words, else the first after them, else the closest name at all."""
     folded = fold_vi(clause)
-    deadline = _LIMIT_DATE.search(folded) or _RULE.search(folded)
+    deadline = _limit(folded) or _RULE.search(folded)
     anchor = deadline.start() if deadline else len(folded)
     names = _report_names(clause)
     before = [name for at, name in names if at < anchor]
@@ -255,7 +307,7 @@ def _clause_report_name(clause: str) -> str:
 def _plan_name(clause: str) -> str:
     """A plan to send in ("Kế hoạch CCHC năm 2024 của cơ quan, đơn vị mình, gửi về ...")."""
     folded = fold_vi(clause)
-    deadline = _LIMIT_DATE.search(folded) or _RULE.search(folded)
+    deadline = _limit(folded) or _RULE.search(folded)
     end = deadline.start() if deadline else len(folded)
     plans = [m.span() for m in _PLAN.finditer(folded, 0, end)]
     return _name_at(clause, folded, plans[-1], _PLAN_END) if plans else ""

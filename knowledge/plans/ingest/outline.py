@@ -15,11 +15,12 @@ from dataclasses import dataclass, replace
 from knowledge.shared.text import fold_vi, normalize_vi
 
 _ROMAN = re.compile(r"^(?P<num>[IVX]{1,5})\.\s+(?P<title>.+)$")
-_ARABIC = re.compile(r"^(?P<num>\d{1,2})\.\s+(?P<title>.+)$")
+# "3." or, a level deeper, "3.1." (kept at the arabic level: "3.1" replaces "3").
+_ARABIC = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2})?)\.\s+(?P<title>.+)$")
 _LETTER = re.compile(r"^(?P<num>[a-zđ])\)\s*(?P<title>.*)$")
 # What opens a paragraph before its words: a list mark or a heading's number (the three
 # heading shapes above).
-_MARKER = re.compile(r"^(?:[-+•]\s*|[a-zđ]\)\s*|\d{1,2}\.\s+|[IVX]{1,5}\.\s+)")
+_MARKER = re.compile(r"^(?:[-+•]\s*|[a-zđ]\)\s*|\d{1,2}(?:\.\d{1,2})?\.\s+|[IVX]{1,5}\.\s+)")
 # Emphasis stars and footnote calls ("⁽¹⁾") whose notes are not in the source.
 _MARKUP = re.compile(r"\*+|⁽[⁰¹²³⁴⁵⁶⁷⁸⁹]+⁾")
 _SENTENCE_END = (".", "!", "?")
@@ -139,7 +140,7 @@ def paragraphs(lines: Iterable[OutlineLine], *, dash_starts_paragraph: bool) -> 
     def continues(previous: Paragraph, line: OutlineLine) -> bool:
         if previous.is_heading and not is_letter(previous.path[-1]):
             return False
-        if line.text.startswith("- "):
+        if line.text.startswith(("- ", "+ ", "• ")):
             return not dash_starts_paragraph
         return not previous.body.endswith(_SENTENCE_END)
 

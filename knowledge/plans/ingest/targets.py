@@ -23,11 +23,13 @@ _FIGURE = re.compile(
     r"|\btăng\s+(?:\d+\s+)?bậc\b"  # rank: "tăng bậc so với năm 2022"
     r"|\b(?:thứ hạng|xếp hạng|xếp thứ|hạng|top)\s+\d+"
     r"|\b(?:ít nhất|tối thiểu|tối đa|không quá)\s+\d+(?![\d/])"  # bounded counts
-    r"|\bchỉ tiêu\b",
+    r"|\bchỉ tiêu\b"
+    r"|\b\d{1,3}(?:\.\d{3})+(?![\d/])"  # counts with thousands: "3.000 lượt"
+    r"|\b\d+\s+(?:lượt|doanh nghiệp|sản phẩm|mô hình|sáng kiến|hộ)\b",  # "100 doanh nghiệp"
     re.IGNORECASE,
 )
 # Headings whose content is goals; folded so "MỤC TIÊU" and "Mục tiêu" match alike.
-_GOAL_HEADING = re.compile(r"\b(?:muc tieu|chi tieu|muc dich)\b")
+_GOAL_HEADING = re.compile(r"\b(?:muc tieu|chi tieu|muc dich|lo trinh)\b")
 # A lead-in announcing goals ("Theo đó, mục tiêu của Kế hoạch:"), not one that merely cites
 # them ("Căn cứ các chỉ tiêu, nhiệm vụ của Kế hoạch này, ... các nhiệm vụ chủ yếu sau:").
 _GOAL_LEAD_IN = re.compile(r"\b(?:muc tieu|chi tieu)\b[^,;.]{0,30}:$")
@@ -40,7 +42,7 @@ _STRIVE = re.compile(r",\s+(phấn đấu\b.*)$", re.IGNORECASE)
 
 def extract_targets(text: str) -> list[ParsedTarget]:
     """All targets of a document, each one statement with its figure, in document order."""
-    targets = []
+    targets: list[ParsedTarget] = []
     for paragraph in _goal_paragraphs(text):
         source = SourceRef(section_label(paragraph.path), paragraph.line)
         targets.extend(
@@ -58,6 +60,15 @@ def _goal_paragraphs(text: str) -> Iterator[Paragraph]:
         numbered_heading = paragraph.is_heading and not is_letter(paragraph.path[-1])
         if numbered_heading:
             after_lead_in = False
+            # A numbered item under a goal heading may be a goal itself ("1. Phấn đấu 100%
+            # hồ sơ ... đúng hạn"), not a title: it carries a figure and a whole clause.
+            body = paragraph.body
+            if (
+                _FIGURE.search(body)
+                and len(body.split()) >= _MIN_CLAUSE_WORDS
+                and any(_GOAL_HEADING.search(fold_vi(t)) for t in paragraph.ancestors)
+            ):
+                yield paragraph
             continue
         folded = fold_vi(paragraph.text)
         if (

@@ -141,11 +141,13 @@ def test_due_texts_are_normalised_and_kept_as_written(kb_engine: Engine, kb_repo
 def test_deadlines_are_dated_or_recurring(kb_engine: Engine, kb_report) -> None:
     with session_scope(kb_engine) as session:
         dated = session.get(ReportingDeadline, "hungyen-tp-cchc-2024:deadline:250:1")
-        rule = session.scalars(
-            select(ReportingDeadline).where(ReportingDeadline.document_id == "longdiena-cchc-2023")
-        ).one()
+        rule = session.get(ReportingDeadline, "longdiena-cchc-2023:deadline:183:1")
+        periodic = session.get(ReportingDeadline, "longdiena-cchc-2023:deadline:197:1")
     assert dated.due_date == date(2024, 9, 14)
     assert (rule.due_date, rule.rule_day, rule.rule_months) == (None, 5, "3,6,9,12")
+    # A periodic report without a day keeps its period as written, and no due day.
+    assert (periodic.due_date, periodic.rule_day) == (None, None)
+    assert periodic.rule_description == "định kỳ 3 tháng, 6 tháng, 9 tháng, năm"
 
 
 def test_a_duty_shared_by_two_units_is_each_units_duty(kb_engine: Engine, kb_report) -> None:
@@ -223,3 +225,82 @@ def test_concurrent_builds_on_one_postgresql_database_both_succeed(
     assert reports[0].tasks == reports[1].tasks > 0
     with session_scope(postgres_engine) as session:
         assert session.query(Task).count() == reports[0].tasks
+
+
+# --- documents without a manifest, documents that cannot be read ------------------------------
+
+PLAN_TEXT = """\
+| ỦY BAN NHÂN DÂN TỈNH LAI CHÂU | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM |
+| Số: 7360/KH-UBND | Lai Châu, ngày 19 tháng 11 năm 2025 |
+
+KẾ HOẠCH
+
+TRIỂN KHAI THI HÀNH LUẬT TIÊU CHUẨN TRÊN ĐỊA BÀN TỈNH LAI CHÂU
+
+I. NỘI DUNG
+1. Rà soát văn bản
+- Rà soát các văn bản quy phạm pháp luật có liên quan.
+- Cơ quan chủ trì: Sở Khoa học và Công nghệ.
+- Thời gian thực hiện: Quý I/2026.
+"""
+
+
+def test_a_document_without_manifest_is_read_from_its_text(tmp_path) -> None:
+    (tmp_path / "laichau-tieuchuan-2025.txt").write_text(PLAN_TEXT, encoding="utf-8")
+    (manifest,) = load_manifests(tmp_path)
+    assert (manifest.slug, manifest.parser) == ("laichau-tieuchuan-2025", "generic")
+    assert (manifest.number, manifest.kind, manifest.year) == ("7360/KH-UBND", "KH", 2025)
+    assert (manifest.issued, manifest.issuer) == (date(2025, 11, 19), "UBND tỉnh Lai Châu")
+    assert (manifest.locality, manifest.level) == ("Lai Châu", "province")
+    assert "number" in manifest.from_text
+
+
+def test_a_manifest_only_overrides_what_it_names(tmp_path) -> None:
+    (tmp_path / "plan.txt").write_text(PLAN_TEXT, encoding="utf-8")
+    (tmp_path / "plan.yaml").write_text("note: Bản tóm tắt\nyear: 2026\n", encoding="utf-8")
+    (manifest,) = load_manifests(tmp_path)
+    assert (manifest.year, manifest.note, manifest.number) == (2026, "Bản tóm tắt", "7360/KH-UBND")
+    assert "year" not in manifest.from_text
+
+
+def test_a_document_that_cannot_be_read_is_named_and_the_others_are_built(tmp_path) -> None:
+    (tmp_path / "good.txt").write_text(PLAN_TEXT, encoding="utf-8")
+    (tmp_path / "bad.txt").write_text(PLAN_TEXT, encoding="utf-8")
+    (tmp_path / "bad.yaml").write_text("parser: broken\n", encoding="utf-8")
+
+    def broken(text: str):
+        raise RuntimeError("unexpected cell")
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'kb.db'}")
+    report = build(
+        engine, manifests=load_manifests(tmp_path), parsers={**PARSERS, "broken": broken}
+    )
+    assert report.documents == 1 and report.tasks == 1
+    assert report.problems[0] == "bad: not read (RuntimeError: unexpected cell)"
+    assert report.problems[1:] == ["good: only 1 tasks found"]  # one task is few for a plan
+
+
+def test_a_document_read_poorly_says_so(tmp_path) -> None:
+    (tmp_path / "thin.txt").write_text("KẾ HOẠCH\nMột đoạn văn.\n", encoding="utf-8")
+    rows = collect(load_manifests(tmp_path), load_registry(), PARSERS)
+    (counts,) = rows.counts
+    assert counts.problems == ["thin: only 0 tasks found"]
+
+
+def test_a_document_whose_facts_fail_to_normalise_is_left_out_whole(tmp_path, monkeypatch) -> None:
+    import knowledge.plans.build as build_module
+
+    (tmp_path / "good.txt").write_text(PLAN_TEXT, encoding="utf-8")
+    (tmp_path / "odd.txt").write_text(PLAN_TEXT.replace("Quý I/2026", "Quý 0/2026"), "utf-8")
+    real = build_module.normalize_due
+
+    def strict(text: str, year: int):
+        if "Quý 0" in text:
+            raise ValueError("no quarter 0")
+        return real(text, year)
+
+    monkeypatch.setattr(build_module, "normalize_due", strict)
+    rows = collect(load_manifests(tmp_path), load_registry(), PARSERS)
+    assert [d.id for d in rows.documents] == ["good"]
+    assert {t.document_id for t in rows.tasks} == {"good"}
+    assert rows.counts[1].problems == ["odd: not read (ValueError: no quarter 0)"]

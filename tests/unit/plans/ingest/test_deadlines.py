@@ -16,6 +16,7 @@ from knowledge.plans.ingest.deadlines import (
     extract_deadlines,
     next_occurrence,
     parse_schedule,
+    periodic_report,
 )
 from knowledge.shared.text import fold_vi
 from tests.paths import GOLD, SOURCES
@@ -176,7 +177,9 @@ def _summary(slug: str) -> list[tuple[int, str, str, str, object]]:
     rows = []
     for d in extract_deadlines(_source(slug)):
         when, rule = parse_schedule(d.text, year)
-        rows.append((d.source.line, d.source.section, d.title, d.recipient, when or rule.months))
+        # A periodic report without a day keeps its period as written ("định kỳ").
+        schedule = when or (rule.months if rule else periodic_report(d.text))
+        rows.append((d.source.line, d.source.section, d.title, d.recipient, schedule))
     return rows
 
 
@@ -194,6 +197,16 @@ def test_hung_yen_2024_deadlines():
         (249, "Mục IV.2.k", "Báo cáo CCHC 6 tháng năm 2024", recipient, date(2024, 6, 14)),
         (250, "Mục IV.2.k", "Báo cáo CCHC quý III năm 2024", recipient, date(2024, 9, 14)),
         (251, "Mục IV.2.k", "Báo cáo CCHC năm 2024", recipient, date(2024, 12, 14)),
+        # Periodic reports without a day ("Định kỳ báo cáo UBND thành phố kết quả ...").
+        (
+            287,
+            "Mục IV.3.h",
+            "Báo cáo UBND thành phố kết quả thực hiện thủ tục hành chính thuộc thẩm quyền của "
+            "UBND thành phố",
+            "",
+            "định kỳ",
+        ),
+        (295, "Mục IV.4.b", "Báo cáo UBND thành phố kết quả xây dựng, thẩm định", "", "Định kỳ"),
     ]
 
 
@@ -201,6 +214,7 @@ def test_papi_2023_deadlines_take_their_subject_from_the_heading():
     recipient = "UBND thành phố (qua Phòng Nội vụ)"
     subject = "các giải pháp nâng cao Chỉ số PAPI"
     assert _summary("hungyen-tp-papi-2023") == [
+        (101, "Mục III.2.đ", "Báo cáo UBND thành phố", "", "định kỳ"),
         (121, "Mục III.3.d", f"Báo cáo 6 tháng đầu năm: {subject}", recipient, date(2023, 6, 5)),
         (121, "Mục III.3.d", f"Báo cáo cả năm: {subject}", recipient, date(2023, 10, 25)),
     ]
@@ -229,7 +243,15 @@ def test_long_dien_a_deadline_names_what_is_reported():
             "Kết quả thực hiện các nội dung trong kế hoạch này",
             "",
             QUARTER_ENDS,
-        )
+        ),
+        # Part V: the commune official's quarterly summary, no day written.
+        (
+            197,
+            "Mục V",
+            "Báo cáo kết quả thực hiện kế hoạch",
+            "phòng Nội Vụ",
+            "định kỳ 3 tháng, 6 tháng, 9 tháng, năm",
+        ),
     ]
 
 
@@ -259,3 +281,37 @@ def test_each_hand_read_deadline_is_extracted(slug, fact):
         assert any(
             rule and fold_vi(fact["rule"]) in fold_vi(rule.description) for _, rule in matches
         )
+
+
+def test_a_day_and_month_in_a_recurring_report_fall_every_year():
+    text = "Sở Khoa học và Công nghệ tổng hợp, báo cáo UBND Tỉnh trước ngày 30/11 hằng năm."
+    assert parse_schedule(text, 2025) == (None, Recurrence(30, (11,), "trước ngày 30/11 hằng năm"))
+    # Without a word of recurrence the same day is a date of the plan's year.
+    assert parse_schedule("báo cáo UBND Tỉnh trước ngày 30/11.", 2025) == (date(2025, 11, 30), None)
+
+
+@pytest.mark.parametrize(
+    ("text", "period"),
+    [
+        (
+            "Định kỳ 06 tháng các cơ quan có liên quan báo cáo kết quả thực hiện gửi về Sở",
+            "Định kỳ 06 tháng",
+        ),
+        ("Sở báo cáo Chủ tịch UBND tỉnh kết quả thực hiện hằng năm", "hằng năm"),
+        ("Xây dựng và định kỳ hàng năm công bố báo cáo dự báo về nhu cầu thị trường", None),
+    ],
+)
+def test_periodic_reports_without_a_day_keep_their_period(text, period):
+    assert periodic_report(text) == period
+
+
+def test_a_deadline_written_in_words():
+    text = "Các sở báo cáo kết quả về Sở Nội vụ trước ngày 15 tháng 12 năm 2025."
+    assert parse_schedule(text, 2025) == (date(2025, 12, 15), None)
+    (deadline,) = extract_deadlines(f"I. CHẾ ĐỘ BÁO CÁO\n\n{text}\n")
+    assert deadline.text == text
+    yearly = "Sở tổng hợp, báo cáo UBND tỉnh chậm nhất ngày 20 tháng 11 hằng năm."
+    assert parse_schedule(yearly, 2025) == (
+        None,
+        Recurrence(20, (11,), "chậm nhất ngày 20 tháng 11 hằng năm"),
+    )

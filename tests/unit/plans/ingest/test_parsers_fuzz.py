@@ -11,7 +11,6 @@ from collections.abc import Callable, Iterable
 from functools import cache
 
 import pytest
-import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -19,8 +18,8 @@ from knowledge.plans.ingest import PARSERS
 from knowledge.plans.ingest.deadlines import extract_deadlines
 from knowledge.plans.ingest.records import ParsedDocument, SourceRef
 from knowledge.plans.ingest.targets import extract_targets
+from knowledge.plans.manifest import load_manifests
 from knowledge.shared.text import fold_vi
-from tests.paths import SOURCES
 
 Parser = Callable[[str], Iterable[SourceRef]]
 
@@ -43,11 +42,10 @@ PARSER_SOURCES: dict[str, Parser] = {
 
 @cache
 def real_documents() -> dict[str, str]:
-    """Parser name → the shipped document of that shape (all documents for the extractors)."""
+    """Parser name → a shipped document it reads (all documents for the others)."""
     by_parser: dict[str, str] = {}
-    for manifest in sorted(SOURCES.glob("*.yaml")):
-        parser = yaml.safe_load(manifest.read_text(encoding="utf-8"))["parser"]
-        by_parser[parser] = manifest.with_suffix(".txt").read_text(encoding="utf-8")
+    for manifest in load_manifests():
+        by_parser[manifest.parser] = manifest.read_text()
     return by_parser
 
 

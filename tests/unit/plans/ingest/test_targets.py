@@ -126,3 +126,13 @@ def _gold_targets() -> list[tuple[str, dict]]:
 def test_each_hand_read_target_is_extracted(slug, fact):
     matches = [text for text in _texts(slug) if fold_vi(fact["query"]) in fold_vi(text)]
     assert any(fact["figure"] in text for text in matches), matches
+
+
+def test_a_numbered_item_under_a_goal_heading_is_a_goal_when_it_states_a_figure():
+    text = (
+        "I. MỤC TIÊU\n\n1. Cải cách thể chế\n\n"
+        "2. Phấn đấu 100% hồ sơ thủ tục hành chính được giải quyết đúng hạn.\n"
+    )
+    assert [t.text for t in extract_targets(text)] == [
+        "Phấn đấu 100% hồ sơ thủ tục hành chính được giải quyết đúng hạn."
+    ]

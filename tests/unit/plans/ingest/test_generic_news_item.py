@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.plans.ingest.news_item import parse
+from knowledge.plans.ingest.generic import parse
 from knowledge.plans.ingest.records import ParsedDocument
 from tests.paths import SOURCES
 

@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from knowledge.plans.ingest.commune_narrative import parse
+from knowledge.plans.ingest.generic import parse
 from knowledge.plans.ingest.records import ParsedDocument, ParsedTask
 from tests.paths import SOURCES
 
@@ -101,8 +101,16 @@ def test_funding_and_reporting_parts_take_their_thuc_hien_line(document: ParsedD
 
 
 def test_part_v_duties_name_their_unit(document: ParsedDocument) -> None:
-    assert [(duty.unit, duty.source.section, duty.role) for duty in document.responsibilities] == [
-        ("Công chức Văn Phòng – Thống kê", "Mục V", "carry_out"),
-        ("CC VP - TK", "Mục V", "carry_out"),
+    part_v = [duty for duty in document.responsibilities if duty.source.section == "Mục V"]
+    assert [(duty.unit, duty.role) for duty in part_v] == [
+        ("Công chức Văn Phòng – Thống kê", "carry_out"),
+        ("CC VP - TK", "carry_out"),
     ]
-    assert document.responsibilities[1].text.startswith("Giao CC VP - TK thường xuyên theo dõi")
+    assert part_v[1].text.startswith("Giao CC VP - TK thường xuyên theo dõi")
+
+
+def test_a_duty_stated_in_a_paragraph_of_another_part_is_kept(document: ParsedDocument) -> None:
+    # IV: "Công chức Văn Phòng – Thống kê hướng dẫn cụ thể các ngành thực hiện chế độ ..."
+    (duty,) = [duty for duty in document.responsibilities if duty.source.section == "Mục IV"]
+    assert duty.unit == "Công chức Văn Phòng – Thống kê"
+    assert duty.text.startswith("Công chức Văn Phòng – Thống kê hướng dẫn cụ thể các ngành")

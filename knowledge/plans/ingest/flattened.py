@@ -1,18 +1,22 @@
-"""Parser for the Hà Nội 2021 CCHC plan (QĐ 5743/QĐ-UBND): its task appendix and the duties
-listed under "V. TỔ CHỨC THỰC HIỆN".
+"""Task tables flattened to one cell per line, as text copied from a web page leaves them.
 
-The appendix is a six-column table (STT / Nội dung thực hiện / Sản phẩm / Cơ quan, đơn vị chủ trì /
-Cơ quan, đơn vị phối hợp / Thời gian hoàn thành) flattened to one paragraph per line, blank lines
-between paragraphs. A cell may span several paragraphs (each "- Sở, Ban, Ngành" of a phối hợp
-cell is its own line) and an empty cell is a lone no-break space, so cell boundaries cannot be
-counted: each paragraph is recognised by its content and by the order of the columns. Rows come in
-four shapes:
+A table such as the Hà Nội 2021 plan's appendix (STT / Nội dung thực hiện / Sản phẩm / Cơ
+quan, đơn vị chủ trì / Cơ quan, đơn vị phối hợp / Thời gian hoàn thành) arrives as one
+paragraph per line, blank lines between paragraphs; a cell may span several paragraphs (each
+"- Sở, Ban, Ngành" of a phối hợp cell is its own line) and an empty cell is a lone no-break
+space, so cell boundaries cannot be counted. The header is recognised by its words (one cell
+per line: a numbering column, a task column, and chủ trì / thời gian columns); after it each
+paragraph is recognised by its content and by the usual order of the columns (sản phẩm, chủ
+trì, phối hợp, thời gian). Rows come in four shapes:
 
 - a group: roman numeral, title, empty cells;
 - a task: number, text, then sản phẩm / chủ trì / phối hợp / thời gian;
 - a sub-task: a lone "-", its own text, and fields it may leave empty to share the parent's;
 - a further row of the same task (merged STT and text cells), e.g. its reporting line, starting
   straight at sản phẩm.
+
+A table this reader cannot follow raises ValueError naming the line; the generic reader then
+keeps no task of it, and the build reports the document's low counts.
 """
 
 from __future__ import annotations
@@ -21,32 +25,26 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from knowledge.plans.ingest.outline import OutlineLine, section_label, walk
-from knowledge.plans.ingest.records import (
-    ParsedDocument,
-    ParsedResponsibility,
-    ParsedTask,
-    SourceRef,
-)
+from knowledge.plans.ingest.phrases import looks_like_unit
+from knowledge.plans.ingest.records import ParsedTask, SourceRef
+from knowledge.plans.ingest.tables import cell_role
 from knowledge.shared.text import fold_vi, normalize_vi
 
-_APPENDIX_TITLE = "phu luc"
-_LAST_HEADER_CELL = "thoi gian hoan thanh"
-_DUTIES_HEADING = "v. to chuc thuc hien"
+# The header of a flattened task table: this many cells at least, one per line.
+_MIN_HEADER_CELLS = 4
+_HEADER_WORDS = 8
 
 _GROUP = re.compile(r"[IVX]{1,5}")
 _NUMBER = re.compile(r"\d{1,2}")
 _SUB_TASK = "-"
-# Thời gian cells as the document words them: "Quý I/2021", "Tháng 10/2021", "Hằng tháng",
-# "Theo hướng dẫn của Bộ Nội vụ", "Ngay sau khi Chỉ số PCI được công bố".
-_DUE = re.compile(r"(?:Quý|Tháng|Hằng tháng|Hàng tháng|Theo|Ngay sau)\b")
-# Chủ trì / phối hợp cells start with a unit head, bulleted or not; "Vãn phòng" is the
-# document's own misspelling. "Kế hoạch ..." or "- Kế hoạch ..." is a sản phẩm.
-_UNIT = re.compile(r"(?:-\s*)?(?:Các Sở|Sở|Văn phòng|Vãn phòng|Viện|UBND|Ủy ban|Trung tâm)\b")
+# How thời gian cells start, folded: "Quý I/2021", "Tháng 10/2021", "Hằng tháng", "Theo hướng
+# dẫn của Bộ Nội vụ", "Ngay sau khi Chỉ số PCI được công bố", "Năm 2025", "Thường xuyên".
+_DUE = re.compile(
+    r"^(?:quy (?:iv|i{1,3}|[1-4])\b|thang \d|hang (?:thang|quy|nam)|theo|ngay sau|nam \d{4}"
+    r"|truoc|thuong xuyen"
+    r"|trong nam|sau khi|dinh ky|\d{4}\b)"
+)
 _BULLET = re.compile(r"^[-+]\s*")
-# Roles of a section V duty, on folded text ("chủ trì, phối hợp với ..." leads).
-_LEADS = re.compile(r"\bchu tri\b")
-_SUPPORTS = re.compile(r"\bphoi hop\b")
 
 
 @dataclass(frozen=True)
@@ -65,41 +63,49 @@ class _Fields:
     due: str = ""
 
 
-def parse(text: str) -> ParsedDocument:
-    """Tasks of the appendix and unit duties of section V."""
+def flattened_tasks(text: str) -> list[ParsedTask]:
+    """Tasks of the flattened task table of ``text``; none when it has no such table."""
     lines = text.splitlines()
-    appendix = _line_of(lines, _APPENDIX_TITLE)
-    return ParsedDocument(
-        tasks=_appendix_tasks(_cells(lines, appendix)),
-        responsibilities=_responsibilities(text, stop=appendix - 1),
-    )
+    start = _header_end(lines)
+    if start is None:
+        return []
+    appendix = any(fold_vi(line).startswith("phu luc") for line in lines[:start])
+    return _appendix_tasks(_cells(lines, start), "Phụ lục" if appendix else "Bảng")
 
 
-def _line_of(lines: Sequence[str], folded_title: str) -> int:
-    """1-based line of a title, compared folded."""
-    for number, line in enumerate(lines, start=1):
-        if fold_vi(line) == folded_title:
-            return number
-    raise ValueError(f"no line {folded_title!r} in the document")
+def _header_end(lines: Sequence[str]) -> int | None:
+    """1-based line of the last header cell of a flattened task table, or None: a run of
+    short paragraphs each naming a column, opening with the numbering column ("STT") and
+    naming a task and a chủ trì column."""
+    run: list[str] = []
+    last = 0
+    for number, raw in enumerate(lines, start=1):
+        text = normalize_vi(raw)
+        if not text:
+            continue
+        role = cell_role(text) if len(text.split()) <= _HEADER_WORDS else None
+        if role is not None and (run or role == "number"):
+            run.append(role)
+            last = number
+            continue
+        if len(run) >= _MIN_HEADER_CELLS and {"task", "lead"} <= set(run):
+            return last
+        run = ["number"] if role == "number" else []
+        last = number
+    return None
 
 
-def _cells(lines: Sequence[str], appendix: int) -> list[_Cell]:
+def _cells(lines: Sequence[str], header_end: int) -> list[_Cell]:
     """Paragraphs of the table body, after its header row."""
     cells: list[_Cell] = []
-    in_body = False
-    for number, raw in enumerate(lines[appendix - 1 :], start=appendix):
+    for number, raw in enumerate(lines[header_end:], start=header_end + 1):
         if raw == "":  # paragraph separator; an empty cell is a no-break space instead
             continue
-        text = normalize_vi(raw)
-        if in_body:
-            cells.append(_Cell(number, text))
-        in_body = in_body or fold_vi(text) == _LAST_HEADER_CELL
-    if not in_body:
-        raise ValueError("no header row ending in 'Thời gian hoàn thành' in the appendix")
+        cells.append(_Cell(number, normalize_vi(raw)))
     return cells
 
 
-def _appendix_tasks(cells: Sequence[_Cell]) -> list[ParsedTask]:
+def _appendix_tasks(cells: Sequence[_Cell], place: str) -> list[ParsedTask]:
     tasks: list[ParsedTask] = []
     group_number = group_title = ""
     parent: ParsedTask | None = None  # last numbered task, owner of sub-tasks
@@ -120,7 +126,7 @@ def _appendix_tasks(cells: Sequence[_Cell]) -> list[ParsedTask]:
             ref = f"{group_number}.{cell.text}"
             base = ParsedTask(
                 text=_text_after(cells, i),
-                source=SourceRef(f"Phụ lục, mục {ref}", cell.line),
+                source=SourceRef(f"{place}, mục {ref}", cell.line),
                 ref=ref,
                 group=group_title,
             )
@@ -197,9 +203,9 @@ def _read_fields(cells: Sequence[_Cell], i: int) -> tuple[_Fields, int]:
         if not cell.text:
             # After phối hợp lines, an empty cell can only be the thời gian.
             column = 4 if column == 2 and support else column + 1
-        elif _DUE.match(cell.text):
+        elif _DUE.match(fold_vi(cell.text)):
             due, column = cell.text, 4
-        elif _UNIT.match(cell.text) and column <= 2:
+        elif looks_like_unit(_BULLET.sub("", cell.text)) and column <= 2:
             (lead if column <= 1 else support).append(cell.text)
             column = 2
         elif column == 0:
@@ -223,62 +229,3 @@ def _unit_names(cell_lines: Iterable[str]) -> tuple[str, ...]:
     """
     names = (_BULLET.sub("", line).rstrip(".").strip() for line in cell_lines)
     return tuple(dict.fromkeys(name for name in names if name))
-
-
-def _responsibilities(text: str, *, stop: int) -> list[ParsedResponsibility]:
-    """Duties under "V. TỔ CHỨC THỰC HIỆN", one per bullet or paragraph, for the unit heading it.
-
-    Paragraphs ending with ":" introduce a list rather than state a duty; "- Đối với UBND cấp
-    huyện, ...:" narrows the unit of the "+" bullets below it. A duty that only points to the
-    appendix is skipped, since the appendix tasks carry it.
-    """
-    start = _line_of(text.splitlines(), _DUTIES_HEADING)
-    duties: list[ParsedResponsibility] = []
-    narrowed = ""
-    for line in walk(text, start=start, stop=stop):
-        if fold_vi(line.text).startswith("tren day la"):  # closing formula of the plan
-            break
-        if line.is_heading or len(line.path) < 2:
-            narrowed = ""
-            continue
-        if line.text.startswith("-"):
-            narrowed = ""
-        if line.text.endswith(":"):
-            narrowed = _narrowed_unit(line.text) or narrowed
-            continue
-        if "phu luc" in fold_vi(line.text):
-            continue
-        duties.append(_responsibility(line, narrowed))
-    return duties
-
-
-def _narrowed_unit(intro: str) -> str:
-    """ "- Đối với UBND cấp huyện, ngoài việc ...:" → "UBND cấp huyện"."""
-    match = re.match(r"^-\s*Đối với (?P<unit>[^,]+),", intro)
-    return match["unit"].strip() if match else ""
-
-
-def _responsibility(line: OutlineLine, narrowed: str) -> ParsedResponsibility:
-    duty = _BULLET.sub("", line.text)
-    folded = fold_vi(duty)
-    role = (
-        "lead" if _LEADS.search(folded) else "support" if _SUPPORTS.search(folded) else "carry_out"
-    )
-    return ParsedResponsibility(
-        unit=narrowed or _heading_unit(line.titles[1]),
-        text=duty,
-        source=SourceRef(section_label(line.path[:2]), line.number),
-        role=role,
-    )
-
-
-def _heading_unit(title: str) -> str:
-    """Who a section V heading addresses, as written.
-
-    "Trách nhiệm của Giám đốc các Sở/..." → "Giám đốc các Sở/..."; "Đề nghị Trường ..." →
-    "Trường ..."; "Các cơ quan báo chí, tuyên truyền (Đài ..., Báo ...)" → the listed units.
-    """
-    listed = re.search(r"\((?P<units>[^()]+)\)$", title)
-    if listed:
-        return listed["units"].strip()
-    return re.sub(r"^(?:Trách nhiệm của|Đề nghị)\s+", "", title)
