@@ -83,7 +83,7 @@ def excerpt(text: str, query: str, limit: int = 220) -> str:
 def locality_label(locality: str) -> str:
     """A manifest locality as said in a sentence: "Hưng Yên (thành phố)" → "thành phố Hưng Yên"."""
     name, kind = locality_parts(locality)
-    return f"{kind} {name}" if kind else name
+    return say("citations.place", kind=kind, name=name) if kind else name
 
 
 def plan_label(plan: PlanInfo) -> str:
@@ -91,8 +91,10 @@ def plan_label(plan: PlanInfo) -> str:
     "thành phố Hưng Yên 2023 (PAPI)"."""
     acronym = _ACRONYM_IN_TITLE.search(plan.title)
     tag = plan.number or (acronym.group(1) if acronym else say("citations.plan_without_number"))
-    where = locality_label(plan.locality)
-    return f"{where[:1].upper()}{where[1:]} {plan.year} ({tag})"
+    label = say(
+        "citations.plan_label", place=locality_label(plan.locality), year=plan.year, tag=tag
+    )
+    return label[:1].upper() + label[1:]
 
 
 def _missing_identity(plan: PlanInfo) -> str:
@@ -132,7 +134,7 @@ def due_phrase(due: str, kind: str, start: date | None, end: date | None) -> str
         and start.year == end.year
         and not _OPEN_ENDED_DUE.search(fold_vi(due))
     ):
-        return f"{due} ({vi_date(start)} – {vi_date(end)})"
+        return say("plans.due_with_days", due=due, start=vi_date(start), end=vi_date(end))
     return due
 
 

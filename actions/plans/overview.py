@@ -11,7 +11,7 @@ from knowledge.plans.decide import ABSTAIN
 from knowledge.plans.question import PlanQuestion, names_only_a_plan, topic_of
 from knowledge.plans.service import PlanInfo
 from knowledge.shared.text import fold_vi
-from knowledge.shared.wording import say
+from knowledge.shared.wording import say, text
 
 # Folded phrases that ask for the list of plans rather than one plan.
 _LIST_PHRASES = (
@@ -39,18 +39,20 @@ def plan_answer(q: PlanQuestion, context: Context, plans: dict[str, PlanInfo]) -
         scope = (context.last_document,)
     if scope == ():
         listing = bullet_list(_plan_line(p) for p in plans.values())
-        return Reply(
-            f"Dạ, em không có kế hoạch nào{where(q, plans)}. Các kế hoạch em có:\n{listing}"
-        )
+        return Reply("\n".join((say("plans.no_plan_where", where=where(q, plans)), listing)))
     if scope is None or _asks_for_list(q.text):
         chosen = [plans[s] for s in scope] if scope else list(plans.values())
         return Reply(
-            f"Dạ, em có {len(chosen)} kế hoạch{where(q, plans)}:\n"
-            + bullet_list(_plan_line(p) for p in chosen)
-            + "\nAnh/chị hỏi thêm về kế hoạch nào cứ nhắn em ạ."
+            "\n".join(
+                (
+                    say("plans.plans_listed", n=len(chosen), where=where(q, plans)),
+                    bullet_list(_plan_line(p) for p in chosen),
+                    say("plans.ask_about_a_plan"),
+                )
+            )
         )
     if len(scope) > 1:
-        return which_plan(list(scope), plans, "em có {n} kế hoạch khớp với câu hỏi.")
+        return which_plan(list(scope), plans, text("plans.plans_matching"))
     plan = plans[scope[0]]
     if _SIGNER.search(fold_vi(q.text)):  # who signed it: not among the facts the base keeps
         return Reply(
@@ -78,26 +80,35 @@ def _asks_for_list(text: str) -> bool:
 
 
 def _plan_line(plan: PlanInfo) -> str:
-    number = plan.number or "không ghi số"
-    issued = f", ngày {plan.issued}" if plan.issued else ""
-    return f"{plan.title} ({number}{issued}, {plan.issuer})"
+    return say(
+        "plans.plan_line",
+        title=plan.title,
+        number=plan.number or say("plans.plan_line_no_number"),
+        issued=say("plans.plan_line_issued", issued=plan.issued) if plan.issued else "",
+        issuer=plan.issuer,
+    )
 
 
 def _plan_card(plan: PlanInfo) -> str:
     if plan.number is None:
-        number = "văn bản gốc không ghi số"
+        number = say("plans.card_no_number")
     elif plan.kind == "QĐ":
-        number = f"kế hoạch ban hành kèm theo Quyết định số {plan.number}"
+        number = say("plans.card_number_of_decision", number=plan.number)
     else:
         number = plan.number
     lines = [
-        f"Số hiệu: {number}",
-        f"Ngày ban hành: {plan.issued or 'văn bản gốc không ghi'}",
-        f"Cơ quan ban hành: {plan.issuer}",
-        f"Phạm vi: {locality_label(plan.locality)}, năm {plan.year}",
-        f"Em có dữ liệu về {plan.tasks} nhiệm vụ, {plan.targets} chỉ tiêu, "
-        f"{plan.deadlines} hạn báo cáo của kế hoạch này.",
+        say("plans.card_number", number=number),
+        say("plans.card_issued", issued=plan.issued or say("plans.card_no_issued")),
+        say("plans.card_issuer", issuer=plan.issuer),
+        say("plans.card_scope", place=locality_label(plan.locality), year=plan.year),
+        say(
+            "plans.card_holdings",
+            tasks=plan.tasks,
+            targets=plan.targets,
+            deadlines=plan.deadlines,
+        ),
     ]
     if plan.note:
-        lines.append(f"Lưu ý: nguồn em có là {plan.note.lower()}, không phải toàn văn kế hoạch.")
-    return f"Dạ, {plan.title}:\n{bullet_list(lines)}\n{source_line(plan)}"
+        lines.append(say("plans.card_note", note=plan.note.lower()))
+    head = say("plans.plan_card_head", title=plan.title)
+    return "\n".join((head, bullet_list(lines), source_line(plan)))

@@ -28,34 +28,27 @@ from knowledge.plans.question import (
     PlanQuestion,
 )
 from knowledge.plans.service import PlanInfo, list_plans
-from knowledge.shared.wording import say
+from knowledge.shared.wording import say, text
 
 CHOOSE_PLAN = "choose_plan"
 MAX_CHOICES = 4  # plans offered as buttons at once
 MAX_ITEMS = 4  # tasks or targets listed per plan
 SEARCH_LIMIT = 12
 
-# Questions offered when nothing matched: each is answered from the documents.
+
+def _questions(lines: str) -> tuple[str, ...]:
+    """One question a line, as the catalogue lists them."""
+    return tuple(line.strip() for line in lines.splitlines() if line.strip())
+
+
+# Questions offered when nothing matched (wording/plans.yml): each is answered from the plans.
 EXAMPLES: dict[str, tuple[str, ...]] = {
-    TASK_RESPONSIBLE: (
-        "Ai chủ trì số hóa hồ sơ, kết quả giải quyết TTHC theo kế hoạch PAPI?",
-        "Ai chủ trì cải cách tài chính công ở thành phố Hưng Yên?",
-        "Ai chủ trì tập huấn công tác CCHC?",
-    ),
-    TASK_DUE: (
-        "Tập huấn công tác CCHC hạn khi nào?",
-        "Kiện toàn Tổ kiểm tra công vụ của xã khi nào xong?",
-    ),
-    UNIT_TASKS: ("Phòng Tư pháp phụ trách những gì?", "Sở Nội vụ chủ trì nhiệm vụ nào?"),
-    REPORTING_DEADLINE: (
-        "Hạn nộp báo cáo CCHC sắp tới của xã Long Điền A?",
-        "Báo cáo CCHC quý III năm 2024 hạn ngày nào?",
-    ),
-    PLAN_TARGET: (
-        "Tỷ lệ hồ sơ đúng hạn phải đạt bao nhiêu?",
-        "Chỉ tiêu thanh toán trực tuyến là bao nhiêu?",
-    ),
-    PLAN_INFO: ("Có những kế hoạch nào?",),
+    TASK_RESPONSIBLE: _questions(text("plans.examples_task_responsible")),
+    TASK_DUE: _questions(text("plans.examples_task_due")),
+    UNIT_TASKS: _questions(text("plans.examples_unit_tasks")),
+    REPORTING_DEADLINE: _questions(text("plans.examples_reporting_deadline")),
+    PLAN_TARGET: _questions(text("plans.examples_plan_target")),
+    PLAN_INFO: _questions(text("plans.examples_plan_info")),
 }
 
 
@@ -104,8 +97,8 @@ def only_plan(documents: Sequence[str] | None) -> str | None:
 
 
 def which_plan(documents: Sequence[str], plans: dict[str, PlanInfo], found: str) -> Reply:
-    """Ask which plan is meant; ``found`` says what was found in several, with "{n}" for how
-    many plans are offered."""
+    """Ask which plan is meant; ``found`` says what was found in several, a text of the
+    catalogue that may hold "{n}" for how many plans are offered."""
     buttons = tuple(
         button(plan_label(plans[d]), intent_payload(CHOOSE_PLAN, plan_document=d))
         for d in documents[:MAX_CHOICES]
@@ -116,14 +109,15 @@ def which_plan(documents: Sequence[str], plans: dict[str, PlanInfo], found: str)
 
 
 def not_found(q: PlanQuestion, plans: dict[str, PlanInfo], what: str) -> Reply:
+    """Nothing matched: ``what`` names what was looked for ("chỉ tiêu nào")."""
     return examples_reply(
         say("plans.not_found", what=what, question=shorten(q.text, 120), where=where(q, plans)),
         q.kind,
     )
 
 
-def examples_reply(text: str, kind: str) -> Reply:
-    return Reply(text, tuple(text_button(e) for e in EXAMPLES[kind]), outcome=ABSTAIN)
+def examples_reply(head: str, kind: str) -> Reply:
+    return Reply(head, tuple(text_button(e) for e in EXAMPLES[kind]), outcome=ABSTAIN)
 
 
 def out_of_scope(q: PlanQuestion, plans: dict[str, PlanInfo]) -> Reply | None:
@@ -135,16 +129,14 @@ def out_of_scope(q: PlanQuestion, plans: dict[str, PlanInfo]) -> Reply | None:
     if q.year and not q.document:
         of_place = [p for p in plans.values() if not q.localities or p.locality in q.localities]
         if of_place and all(p.year != q.year for p in of_place):
-            where_ = (
-                " của " + " hoặc ".join(map(locality_label, q.localities)) if q.localities else ""
-            )
+            where_ = _of_places(q.localities) if q.localities else ""
             return _not_held(say("plans.year_not_held", year=q.year, where=where_), plans)
     return None
 
 
 def _not_held(head: str, plans: dict[str, PlanInfo]) -> Reply:
     listing = bullet_list(plan_label(p) for p in plans.values())
-    return Reply(f"{head}\n{say('plans.plans_held')}\n{listing}", outcome=ABSTAIN)
+    return Reply("\n".join((head, say("plans.plans_held"), listing)), outcome=ABSTAIN)
 
 
 def which_place(q: PlanQuestion, plans: dict[str, PlanInfo]) -> Reply | None:
@@ -166,12 +158,18 @@ def where(q: PlanQuestion, plans: dict[str, PlanInfo]) -> str:
     """ " trong <plan> của <locality> năm <year>": what the question was limited to."""
     parts: list[str] = []
     if q.document in plans:
-        parts.append(f" trong {plan_label(plans[q.document])}")
+        parts.append(say("plans.where_plan", plan=plan_label(plans[q.document])))
     if q.localities:
-        parts.append(" của " + " hoặc ".join(locality_label(loc) for loc in q.localities))
+        parts.append(_of_places(q.localities))
     if q.year:
-        parts.append(f" năm {q.year}")
+        parts.append(say("plans.where_year", year=q.year))
     return "".join(parts)
+
+
+def _of_places(localities: Sequence[str]) -> str:
+    """ " của thành phố Hưng Yên hoặc tỉnh Hưng Yên"."""
+    places = say("plans.places_or").join(map(locality_label, localities))
+    return say("plans.where_places", places=places)
 
 
 def unclear(kind: str) -> Reply:

@@ -71,7 +71,7 @@ def deadline_answer(q: PlanQuestion, context: Context, plans: dict[str, PlanInfo
         setting = [slug for slug, plan in plans.items() if plan.deadlines]
         return which_plan(setting, plans, say("plans.deadlines_differ"))
     if scope == ():
-        return not_found(q, plans, "kế hoạch nào")
+        return not_found(q, plans, say("plans.what_plan"))
     facts = deadline_facts(context.today, scope, q.period, q.year)
     if not facts.deadlines:
         named = ", ".join(plan_label(plans[d]) for d in scope)
@@ -121,14 +121,11 @@ def grouped(occurrences: Sequence[DeadlineOccurrence]) -> list[Deadline]:
 
 def deadline_text(facts: DeadlineFacts, plans: dict[str, PlanInfo], today: date) -> str:
     if facts.year:
-        head = f"Dạ, lịch báo cáo năm {facts.year} theo các kế hoạch:"
+        head = say("plans.deadlines_of_year", year=facts.year)
     elif facts.past:
-        head = (
-            f"Dạ, kế hoạch chỉ ghi hạn báo cáo của năm kế hoạch, các hạn đều đã qua so với hôm "
-            f"nay ({vi_date(today)}). Hạn gần nhất kế hoạch ghi:"
-        )
+        head = say("plans.deadlines_past", today=vi_date(today))
     else:
-        head = f"Dạ, các hạn báo cáo sắp tới (sau hôm nay, {vi_date(today)}):"
+        head = say("plans.deadlines_upcoming", today=vi_date(today))
     blocks = [head]
     projected = {
         d.first.document
@@ -139,10 +136,13 @@ def deadline_text(facts: DeadlineFacts, plans: dict[str, PlanInfo], today: date)
         plan = plans[document]
         mine = [d for d in facts.deadlines if d.first.document == document]
         blocks.append(
-            f"Theo {plan_label(plan)}:\n"
-            + bullet_list(_line(d, plan, several=facts.year is not None) for d in mine)
-            + "\n"
-            + source_line(plan, [d.first.section for d in mine])
+            "\n".join(
+                (
+                    say("plans.according_to", plan=plan_label(plan)),
+                    bullet_list(_line(d, plan, several=facts.year is not None) for d in mine),
+                    source_line(plan, [d.first.section for d in mine]),
+                )
+            )
         )
         if document in projected:
             blocks.append(say("plans.rule_of_an_old_plan", year=plan.year))
@@ -151,10 +151,19 @@ def deadline_text(facts: DeadlineFacts, plans: dict[str, PlanInfo], today: date)
 
 def _line(deadline: Deadline, plan: PlanInfo, *, several: bool) -> str:
     first = deadline.first
-    to = f", gửi {first.recipient}" if first.recipient else ""
+    to = say("plans.deadline_to", recipient=first.recipient) if first.recipient else ""
     if not first.recurring:
-        limit = "trước ngày" if "truoc ngay" in fold_vi(first.text) else "hạn"
-        return f"{first.title}{to}: {limit} {vi_date(first.date)}"
+        day = vi_date(first.date)
+        if "truoc ngay" in fold_vi(first.text):
+            return say("plans.deadline_before", title=first.title, to=to, date=day)
+        return say("plans.deadline_on", title=first.title, to=to, date=day)
     shown = deadline.dates[:MAX_DATES] if several else deadline.dates[:1]
     days = ", ".join(vi_date(day) for day in shown)
-    return f"{first.title}{to}: {days} — theo quy định “{first.rule}” của kế hoạch năm {plan.year}"
+    return say(
+        "plans.deadline_by_rule",
+        title=first.title,
+        to=to,
+        dates=days,
+        rule=first.rule,
+        year=plan.year,
+    )

@@ -29,7 +29,7 @@ from knowledge.plans.question import (
 from knowledge.plans.ranking import best_of_plan, merge_ranked, plans_in_contention
 from knowledge.plans.service import PlanInfo, TargetMatch, find_targets, targets_of
 from knowledge.shared.text import fold_vi
-from knowledge.shared.wording import say
+from knowledge.shared.wording import say, text
 
 MAX_TARGET_PLANS = 3
 # A target answer lists a plan's targets on the topic: it needs more of the topic than a task
@@ -44,11 +44,12 @@ def target_answer(q: PlanQuestion, context: Context, plans: dict[str, PlanInfo])
     topic = target_topic(q.text, {p.locality for p in plans.values()})
     scope = documents_for(q, plans)
     if scope and not any(plans[d].targets for d in scope):
+        none_set = "; ".join(
+            say("plans.plan_without_targets", plan=plan_label(plans[d])) for d in scope
+        )
+        sources = [source_line(plans[d]) for d in scope]
         return Reply(
-            "Dạ, "
-            + "; ".join(f"{plan_label(plans[d])} không đặt chỉ tiêu cụ thể nào" for d in scope)
-            + " ạ.\n"
-            + "\n".join(source_line(plans[d]) for d in scope),
+            "\n".join((say("plans.no_targets", plans=none_set), *sources)),
             document=only_plan(scope),
             outcome=ABSTAIN,
         )
@@ -62,7 +63,7 @@ def target_answer(q: PlanQuestion, context: Context, plans: dict[str, PlanInfo])
         hits = []  # only scattered words of the topic: no target is about it
     contenders = plans_in_contention(hits)[:MAX_TARGET_PLANS]
     if not contenders:  # a topic no target speaks of: said so, never another target instead
-        return not_found(q, plans, "chỉ tiêu nào")
+        return not_found(q, plans, say("plans.what_target"))
     blocks = [
         _targets_block(best_of_plan(hits, document, limit=2), plans[document], shown=260)
         for document in contenders
@@ -77,13 +78,13 @@ _PROMISE = re.compile(
 )
 
 
-def promised(text: str, plans: dict[str, PlanInfo]) -> Reply | None:
-    """What the plans promise citizens on the topic of ``text`` ("hồ sơ trễ hẹn có được xin
+def promised(question: str, plans: dict[str, PlanInfo]) -> Reply | None:
+    """What the plans promise citizens on the topic of ``question`` ("hồ sơ trễ hẹn có được xin
     lỗi không", "trả đúng hẹn bao nhiêu phần trăm"): the targets that speak of it, cited; None
     when no target does."""
-    if not _PROMISE.search(fold_vi(text)):
+    if not _PROMISE.search(fold_vi(question)):
         return None  # a practical question ("dvc toàn trình là gì"), not one about the plans
-    q = read_question(PLAN_TARGET, text, (), list(plans.values()))
+    q = read_question(PLAN_TARGET, question, (), list(plans.values()))
     if q.foreign or out_of_scope(q, plans) is not None:
         return None
     reply = target_answer(q, Context(date.min), plans)
@@ -94,7 +95,7 @@ def _all_targets(scope: tuple[str, ...] | None, plans: dict[str, PlanInfo]) -> R
     """ "Các chỉ tiêu của kế hoạch …": those of the plan named, or which plan when none is."""
     if scope is None:
         setting = [slug for slug, plan in plans.items() if plan.targets]
-        return which_plan(setting, plans, "em có {n} kế hoạch đặt chỉ tiêu.")
+        return which_plan(setting, plans, text("plans.target_plans"))
     blocks = []
     for document in scope:
         targets = targets_of(document)
@@ -106,10 +107,14 @@ def _all_targets(scope: tuple[str, ...] | None, plans: dict[str, PlanInfo]) -> R
 def _targets_block(targets: list[TargetMatch], plan: PlanInfo, *, shown: int, more: int = 0) -> str:
     """The ``targets`` of ``plan``, each shortened to ``shown`` characters, with how many
     ``more`` there are, and their source."""
-    listed = bullet_list(shorten(t.text, shown) for t in targets)
+    lines = [
+        say("plans.according_to", plan=plan_label(plan)),
+        bullet_list(shorten(t.text, shown) for t in targets),
+    ]
     if more > 0:
-        listed += f"\n… và {more} chỉ tiêu khác"
-    return f"Theo {plan_label(plan)}:\n{listed}\n{source_line(plan, [t.section for t in targets])}"
+        lines.append(say("plans.more_targets", more=more))
+    lines.append(source_line(plan, [t.section for t in targets]))
+    return "\n".join(lines)
 
 
 def _targets_reply(blocks: list[str], documents: list[str] | tuple[str, ...]) -> Reply:

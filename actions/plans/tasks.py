@@ -174,7 +174,11 @@ def _undecided(decision: Decision[TaskMatch], q: PlanQuestion, plans: dict[str, 
 
 
 def _task_button(task: TaskMatch, plans: dict[str, PlanInfo]) -> dict[str, str] | None:
-    title = f"{shorten(task.text, _TITLE_LIMIT)} ({plan_label(plans[task.document])})"
+    title = say(
+        "plans.task_button",
+        task=shorten(task.text, _TITLE_LIMIT),
+        plan=plan_label(plans[task.document]),
+    )
     try:
         return button(title, intent_payload(CHOOSE_TASK, task_id=task.task_id))
     except ValueError:  # an id too long for a button payload: not offered
@@ -183,14 +187,13 @@ def _task_button(task: TaskMatch, plans: dict[str, PlanInfo]) -> dict[str, str] 
 
 def _task_reply(task: TaskMatch, q: PlanQuestion, plan: PlanInfo, focus: str) -> Reply:
     """The answer about ``task``, saying what ``q`` asks, its text cut around ``focus``."""
-    not_given = say("plans.not_given")
-    lead = units_with_wording(task.lead, task.lead_as_written) or not_given
+    lead = units_with_wording(task.lead, task.lead_as_written) or say("plans.not_given")
     support = units_with_wording(task.support, task.support_as_written)
     due = due_phrase(task.due, task.due_kind, task.due_start, task.due_end)
     lines = {
         ASK_LEAD: say("plans.lead_line", units=lead),
-        ASK_SUPPORT: say("plans.support_line", units=support or f"{not_given} đơn vị phối hợp"),
-        ASK_DUE: say("plans.due_line", due=due or f"{not_given} thời hạn"),
+        ASK_SUPPORT: say("plans.support_line", units=support or say("plans.no_support_given")),
+        ASK_DUE: say("plans.due_line", due=due or say("plans.no_due_given")),
         ASK_PRODUCT: say("plans.product_line", product=shorten(task.product, _PRODUCT_LIMIT))
         if task.product
         else "",
@@ -202,9 +205,12 @@ def _task_reply(task: TaskMatch, q: PlanQuestion, plan: PlanInfo, focus: str) ->
         shown.append(lines[ASK_LEAD])  # no support named: who leads it is the useful answer
     if asked == {ASK_DUE}:
         shown.append(lines[ASK_LEAD])
-    text = (
-        f"{say('plans.task_head', task=excerpt(task.text, focus))}\n{bullet_list(shown)}\n"
-        f"{source_line(plan, [task.section])}"
+    text = "\n".join(
+        (
+            say("plans.task_head", task=excerpt(task.text, focus)),
+            bullet_list(shown),
+            source_line(plan, [task.section]),
+        )
     )
     return Reply(
         text, task_id=task.task_id, document=task.document, reference=f"task:{task.task_id}"

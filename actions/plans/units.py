@@ -20,6 +20,7 @@ from knowledge.plans.decide import ABSTAIN
 from knowledge.plans.question import PlanQuestion, unit_phrase
 from knowledge.plans.service import NotFoundError, PlanInfo, UnitWork, unit_named_in, unit_work
 from knowledge.shared.text import fold_vi
+from knowledge.shared.wording import say, text
 
 
 def unit_answer(q: PlanQuestion, context: Context, plans: dict[str, PlanInfo]) -> Reply:
@@ -28,7 +29,7 @@ def unit_answer(q: PlanQuestion, context: Context, plans: dict[str, PlanInfo]) -
         return refused
     name = q.unit or unit_named_in(q.text) or unit_phrase(q.text)
     if not name:
-        return examples_reply("Dạ, Anh/chị cho em biết tên đơn vị ạ, ví dụ:", q.kind)
+        return examples_reply(say("plans.which_unit"), q.kind)
     # Within the plans the question names (by number, place or year): a unit's work in the
     # PAPI plan of 2023 is no answer about the 2024 plan.
     scope: tuple[str | None, ...] = documents_for(q, plans) or (None,)
@@ -42,25 +43,18 @@ def unit_answer(q: PlanQuestion, context: Context, plans: dict[str, PlanInfo]) -
         ]
     except NotFoundError as error:
         message = str(error)
-        return examples_reply(
-            f"Dạ, {message[:1].lower()}{message[1:]} Anh/chị kiểm tra lại tên đơn vị giúp em, "
-            "ví dụ:",
-            q.kind,
-        )
+        note = message[:1].lower() + message[1:]
+        return examples_reply(say("plans.unit_not_known", error=note), q.kind)
     if not works:
         return Reply(
-            f"Dạ, em không thấy nhiệm vụ nào giao cho “{name}”{where(q, plans)} ạ.",
-            outcome=ABSTAIN,
+            say("plans.unit_without_tasks", unit=name, where=where(q, plans)), outcome=ABSTAIN
         )
     documents = list(dict.fromkeys(d for work in works for d in _documents_of(work)))
     if len(works) > 1 and len(documents) > 1:
-        return which_plan(documents, plans, "có {n} kế hoạch giao việc cho đơn vị tên này.")
+        return which_plan(documents, plans, text("plans.unit_in_several_plans"))
     work = works[0]
-    parts = [
-        f"Dạ, {work.unit.name} ({locality_label(work.unit.locality)}) theo các kế hoạch:"
-        if len(documents) > 1
-        else f"Dạ, {work.unit.name} ({locality_label(work.unit.locality)}):"
-    ]
+    head = "plans.unit_head_plans" if len(documents) > 1 else "plans.unit_head"
+    parts = [say(head, unit=work.unit.name, place=locality_label(work.unit.locality))]
     parts += [_unit_in_plan(work, plans[d]) for d in documents]
     return Reply("\n\n".join(parts), document=only_plan(documents))
 
@@ -79,11 +73,11 @@ def _unit_in_plan(work: UnitWork, plan: PlanInfo) -> str:
     listed = {fold_vi(t.text) for t in (*lead, *support)}
     duties = [d for d in work.duties if d.document == plan.slug and fold_vi(d.text) not in listed]
     sections = [
-        (f"Chủ trì ({len(lead)}):", [(t.text, t.section) for t in lead]),
-        (f"Phối hợp ({len(support)}):", [(t.text, t.section) for t in support]),
-        (f"Nhiệm vụ khác được giao ({len(duties)}):", [(d.text, d.section) for d in duties]),
+        (say("plans.unit_leads", n=len(lead)), [(t.text, t.section) for t in lead]),
+        (say("plans.unit_supports", n=len(support)), [(t.text, t.section) for t in support]),
+        (say("plans.unit_duties", n=len(duties)), [(d.text, d.section) for d in duties]),
     ]
-    lines = [f"Theo {plan_label(plan)}:"]
+    lines = [say("plans.according_to", plan=plan_label(plan))]
     for title, items in sections:
         if items:
             lines += [title, _items(items)]
@@ -93,7 +87,7 @@ def _unit_in_plan(work: UnitWork, plan: PlanInfo) -> str:
 
 def _items(items: Sequence[tuple[str, str]]) -> str:
     """(text, section) items, the first few shortened, the rest counted."""
-    shown = [f"{shorten(text, 140)} ({section})" for text, section in items]
+    shown = [say("plans.item_in_section", text=shorten(t, 140), section=s) for t, s in items]
     more = len(items) - MAX_ITEMS
     listed = bullet_list(shown[:MAX_ITEMS])
-    return f"{listed}\n… và {more} nhiệm vụ khác" if more > 0 else listed
+    return "\n".join((listed, say("plans.more_tasks", more=more))) if more > 0 else listed
