@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.exc import SQLAlchemyError
 
 from actions.core import MENU, menu_buttons, worded_button
 from actions.plans.actions import answer_as_plan_question
@@ -13,6 +15,8 @@ from actions.services import outcome
 from knowledge.faq import FaqIndex, render
 from knowledge.plans.decide import ABSTAIN
 from knowledge.shared.wording import say
+
+logger = logging.getLogger(__name__)
 
 # What each intent is about, as a button of wording/core.yml: (title, text sent when pressed).
 SUGGESTIONS: dict[str, tuple[str, str]] = {
@@ -66,7 +70,11 @@ class ActionFallbackSuggest(Action):
     ) -> list[dict[str, Any]]:
         # The NLU was unsure, but a long question about a plan task ("... thì bộ phận nào phối
         # hợp?") or a follow-up ("bên nào phối hợp?") is read by the plan question reader.
-        answered = answer_as_plan_question(dispatcher, tracker)
+        try:
+            answered = answer_as_plan_question(dispatcher, tracker)
+        except SQLAlchemyError:  # the knowledge base unreadable: suggestions still help
+            logger.warning("plans unreadable: fallback without the plan reader", exc_info=True)
+            answered = None
         if answered is not None:
             return answered
         if consecutive_fallbacks(tracker.events) >= 2:
