@@ -107,6 +107,7 @@ test-e2e: setup browser train
 lint: $(APP_STAMP)
 	$(APP)/bin/ruff check .
 	$(APP)/bin/ruff format --check .
+	$(APP)/bin/mypy
 
 format: $(APP_STAMP)
 	$(APP)/bin/ruff check --fix .
