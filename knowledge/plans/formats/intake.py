@@ -2,25 +2,17 @@
 ``knowledge/plans/sources/`` and rebuild, or withdraw it. The command line (``python -m
 knowledge add``) and, later, the upload flows share these steps.
 
-Documents go to ``SOURCES_DIR`` unless a call names another folder. Two seams to the
-extraction path are kept here and nowhere else:
-
-- ``parse_text`` turns text into records: ``knowledge.plans.ingest.parse_any`` when it exists,
-  else the manifest parser "generic" when ``PARSERS`` has one, else the shipped parser that
-  finds the most tasks;
-- ``read_metadata`` reads number, date, issuer, title, kind, year, locality and level:
-  ``knowledge.plans.manifest.manifest_for`` when it exists, else the small reader below.
+Documents go to ``SOURCES_DIR`` unless a call names another folder. The records come from
+the generic reader (``knowledge.plans.ingest``), the metadata (number, date, issuer, title,
+kind, year, locality, level) from the text itself through ``manifest_for``.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import importlib
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -30,8 +22,9 @@ from sqlalchemy import Engine
 from knowledge.plans.formats.base import DEFAULT_LIMITS, Limits
 from knowledge.plans.formats.layout import normalize_text
 from knowledge.plans.formats.reader import read_file
+from knowledge.plans.ingest import PARSERS
 from knowledge.plans.ingest.records import ParsedDocument, ParsedTask
-from knowledge.plans.manifest import SOURCES_DIR, load_manifests
+from knowledge.plans.manifest import SOURCES_DIR, load_manifests, manifest_for
 from knowledge.plans.units import UnitRegistry, load_registry, split_units
 from knowledge.plans.units import slug as ascii_slug
 from knowledge.shared.wording import say
@@ -92,35 +85,15 @@ class Preview:
 
 
 def parse_text(text: str) -> tuple[str | None, ParsedDocument]:
-    """The records of ``text`` and the parser name its manifest needs (None: none needed)."""
-    ingest = importlib.import_module("knowledge.plans.ingest")
-    parse_any: Callable[[str], ParsedDocument] | None = getattr(ingest, "parse_any", None)
-    if parse_any is not None:
-        return None, parse_any(text)
-    parsers: Mapping[str, Callable[[str], ParsedDocument]] = ingest.PARSERS
-    if "generic" in parsers:
-        return "generic", parsers["generic"](text)
-    best: tuple[str | None, ParsedDocument] = (None, ParsedDocument())
-    for name, parse in sorted(parsers.items()):
-        try:
-            parsed = parse(text)
-        except Exception:  # a parser written for another shape may fail on this one
-            continue
-        if best[0] is None or len(parsed.tasks) > len(best[1].tasks):
-            best = (name, parsed)
-    return best
+    """The records of ``text`` and the parser name its manifest needs (None: the generic
+    reader, which needs none)."""
+    return None, PARSERS["generic"](text)
 
 
 def read_metadata(text: str, file_name: str, overrides: Mapping[str, Any]) -> dict[str, Any]:
     """META_FIELDS of the document: what its text states, ``overrides`` on top."""
-    manifest = importlib.import_module("knowledge.plans.manifest")
-    manifest_for = getattr(manifest, "manifest_for", None)
-    if manifest_for is not None:
-        read = manifest_for(Path(file_name), dict(overrides), text=text)
-        found = {name: getattr(read, name) or None for name in META_FIELDS}
-    else:
-        found = {**_metadata_fallback(text), **overrides}
-    return {name: found.get(name) for name in META_FIELDS}
+    read = manifest_for(Path(file_name), dict(overrides), text=text)
+    return {name: getattr(read, name) or None for name in META_FIELDS}
 
 
 # --- preview, publish, withdraw ----------------------------------------------------------------
@@ -392,78 +365,3 @@ def _manifest_yaml(preview: Preview) -> str:
         data["parser"] = preview.parser
     data["note"] = f"Thêm bằng python -m knowledge add từ tệp “{preview.file_name}”"
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
-
-
-# --- metadata, until the extraction path reads it ------------------------------------------------
-
-_NUMBER = re.compile(r"\bSố\s*:\s*(\d+[\w.]*\s*/\s*[A-ZĐ]+(?:\s*-\s*[A-ZĐ]+)*)")
-_PLACE_DATE = re.compile(
-    r"([A-ZĐ][^,:;|\d]{1,40}?),\s*ngày\s*(\d{1,2})\s*tháng\s*(\d{1,2})\s*năm\s*(\d{4})"
-)
-_KIND_WORDS = {"KẾ HOẠCH": "KH", "QUYẾT ĐỊNH": "QĐ", "CHỈ THỊ": "CT", "CHƯƠNG TRÌNH": "CTr"}
-_ISSUER = re.compile(
-    r"(?:ỦY|UỶ) BAN NHÂN DÂN\s+(TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG|THỊ TRẤN)\s+"
-    r"([A-ZĐÀ-Ỹ][A-ZĐÀ-Ỹ ]*?)(?=\s*-{2,}|\s*\||\s*$)",
-    re.MULTILINE,
-)
-_LEVELS = {
-    "tỉnh": "province",
-    "thành phố": "city",
-    "huyện": "district",
-    "quận": "district",
-    "thị xã": "district",
-    "xã": "commune",
-    "phường": "commune",
-    "thị trấn": "commune",
-}
-_CENTRAL_CITIES = {"hà nội", "hồ chí minh", "hải phòng", "đà nẵng", "cần thơ", "huế"}
-
-
-def _metadata_fallback(text: str) -> dict[str, Any]:
-    """Number, date, kind, title, issuer, locality and level from the first page's usual lines;
-    what is not found stays out."""
-    head_lines = [
-        line.strip("| ").replace(" / ", "\n") for line in text.split("\n")[:60] if line.strip()
-    ]
-    head_lines = [part.strip() for line in head_lines for part in line.split("\n") if part]
-    head = "\n".join(head_lines)
-    found: dict[str, Any] = {}
-    number = _NUMBER.search(head)
-    if number:
-        found["number"] = re.sub(r"\s+", "", number.group(1))
-    when = _PLACE_DATE.search(head)
-    if when:
-        with contextlib.suppress(ValueError):  # "ngày 31 tháng 02": no date
-            found["issued"] = date(int(when.group(4)), int(when.group(3)), int(when.group(2)))
-    issuer = _ISSUER.search(head.upper())
-    if issuer:
-        kind = issuer.group(1).lower()
-        name = issuer.group(2).strip().title()
-        found["issuer"] = f"UBND {kind} {name}"
-        found["locality"] = name
-        level = _LEVELS.get(kind)
-        if kind == "thành phố" and name.lower() in _CENTRAL_CITIES:
-            level = "province"
-        found["level"] = level
-    for index, line in enumerate(head_lines):
-        kind_code = _KIND_WORDS.get(line.upper().strip())
-        if kind_code:
-            found["kind"] = kind_code
-            title_lines = []
-            for following in head_lines[index + 1 : index + 4]:
-                if following.startswith(("Căn cứ", "Thực hiện", "I.", "1.")):
-                    break
-                title_lines.append(following)
-            title = " ".join(title_lines)
-            if title.isupper():
-                title = title.lower()
-                if found.get("locality"):  # the locality keeps its capitals
-                    title = title.replace(found["locality"].lower(), found["locality"])
-            found["title"] = f"{line.capitalize()} {title}".strip()
-            break
-    years = re.findall(r"năm (\d{4})", str(found.get("title") or ""))
-    if years:
-        found["year"] = int(years[-1])
-    elif "issued" in found:
-        found["year"] = found["issued"].year
-    return found
