@@ -19,11 +19,9 @@ Weights and thresholds were tuned on tests/unit/faq.
 
 from __future__ import annotations
 
-import math
 import os
 import re
 import string
-from collections import Counter
 from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass
 from itertools import pairwise
@@ -31,8 +29,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
+from knowledge.shared.lexicon import Lexicon
 from knowledge.shared.text import expand_abbreviations
 
 ENTRIES_PATH = Path(__file__).resolve().parent / "entries.yaml"
@@ -182,12 +181,12 @@ class FaqIndex:
         if duplicated:
             raise ValueError(f"duplicate FAQ ids: {duplicated}")
         self._indexed = tuple(_indexed(entry) for entry in self._entries)
-        frequency = Counter(word for item in self._indexed for word in item.words)
-        total = len(self._indexed)
-        self._idf = {word: math.log(1 + total / count) for word, count in frequency.items()}
         # A word no entry uses is as informative as the rarest: it counts against coverage.
-        self._unknown_idf = math.log(1 + total)
-        self._vocabulary = sorted(frequency)
+        self._lexicon = Lexicon(
+            (item.words for item in self._indexed),
+            typo_cutoff=_TYPO_CUTOFF,
+            min_typo_length=_MIN_TYPO_LENGTH,
+        )
 
     @classmethod
     def load(cls, path: Path | None = None) -> FaqIndex:
@@ -228,7 +227,9 @@ class FaqIndex:
         """The query's key, subject words (typos mapped to known words) and word pairs; None
         when it names no subject at all ("dạ", "ko")."""
         key = match_key(query)
-        words = [word if word in _FRAME_WORDS else self._known(word) for word in key.split()]
+        words = [
+            word if word in _FRAME_WORDS else self._lexicon.known(word) for word in key.split()
+        ]
         subject = [word for word in words if word not in _FRAME_WORDS]
         if not subject:
             return None
@@ -245,21 +246,12 @@ class FaqIndex:
         )
 
     def _rarity(self, word: str) -> float:
-        return self._idf.get(word, self._unknown_idf)
+        return self._lexicon.rarity(word)
 
     @staticmethod
     def _share(weights: Mapping[str, float], words: Container[str]) -> float:
         """Weighted share of ``weights``' words found in ``words``."""
         return sum(w for word, w in weights.items() if word in words) / sum(weights.values())
-
-    def _known(self, word: str) -> str:
-        """``word``, or the known word it is a typo of."""
-        if word in self._idf or len(word) < _MIN_TYPO_LENGTH:
-            return word
-        match = process.extractOne(
-            word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=_TYPO_CUTOFF
-        )
-        return match[0] if match else word
 
 
 def _subject_words(key: str) -> frozenset[str]:

@@ -16,9 +16,7 @@ pairs, rows indexed with their context, typos forgiven, the field's synonyms rea
 
 from __future__ import annotations
 
-import math
 import re
-from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -28,8 +26,8 @@ from pathlib import Path
 import bm25s
 import numpy as np
 import yaml
-from rapidfuzz import fuzz, process
 
+from knowledge.shared.lexicon import Lexicon
 from knowledge.shared.text import expand_abbreviations
 
 SYNONYMS_PATH = Path(__file__).resolve().parent / "synonyms.yaml"
@@ -94,23 +92,21 @@ class TopicIndex:
         self._own = _bm25([terms(w) for w in own_words])
         self._context = _bm25([terms(w) for w in context_words])
         self._size = len(own_words)
-        frequency = Counter(
-            w for i in range(self._size) for w in self._own_sets[i] | self._context_sets[i]
+        self._lexicon = Lexicon(
+            (own | around for own, around in zip(self._own_sets, self._context_sets, strict=True)),
+            typo_cutoff=_TOKEN_CUTOFF,
+            min_typo_length=_MIN_FUZZY_TOKEN,
         )
-        self._idf = {w: math.log(1 + self._size / n) for w, n in frequency.items()}
-        self._unknown_idf = math.log(1 + max(self._size, 1))
-        self._vocabulary = sorted(w for w in frequency if "_" not in w)
-        self._nearest = lru_cache(maxsize=8192)(self._nearest_syllable)
 
     def __len__(self) -> int:
         return self._size
 
     def query_syllables(self, query: str) -> list[str]:
         """The query's syllables, each typo read as the known syllable it is closest to."""
-        return [self._nearest(s) for s in syllables(query)]
+        return [self._lexicon.known(s) for s in syllables(query)]
 
     def rarity(self, syllable: str) -> float:
-        return self._idf.get(syllable, self._unknown_idf)
+        return self._lexicon.rarity(syllable)
 
     def search(
         self,
@@ -149,14 +145,6 @@ class TopicIndex:
             return held / sum(wanted.values())
 
         return share(weights) if not pairs else (share(weights) + share(pairs)) / 2
-
-    def _nearest_syllable(self, syllable: str) -> str:
-        if syllable in self._idf or len(syllable) < _MIN_FUZZY_TOKEN:
-            return syllable
-        match = process.extractOne(
-            syllable, self._vocabulary, scorer=fuzz.ratio, score_cutoff=_TOKEN_CUTOFF
-        )
-        return str(match[0]) if match else syllable
 
 
 def _bm25(corpus: list[list[str]]) -> bm25s.BM25:
