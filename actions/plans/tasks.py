@@ -212,6 +212,13 @@ def _task_reply(task: TaskMatch, q: PlanQuestion, plan: PlanInfo, focus: str) ->
             source_line(plan, [task.section]),
         )
     )
+    # The plan leaves out all that was asked ("hạn khi nào?" of a task with no due): said so,
+    # with the source to check, but not an answer to act on.
+    told = tells(task, asked)
     return Reply(
-        text, task_id=task.task_id, document=task.document, reference=f"task:{task.task_id}"
+        text,
+        task_id=task.task_id,
+        document=task.document,
+        reference=f"task:{task.task_id}",
+        outcome=ANSWER if told else ABSTAIN,
     )

@@ -567,3 +567,13 @@ def test_a_bare_hung_yen_is_asked_city_or_province() -> None:
     assert "thành phố hoặc tỉnh" in reply["text"] and "Đơn vị chủ trì" not in reply["text"]
     assert talk.slots["answer_outcome"] == "clarify"
     assert '/choose_plan{"plan_document":"hungyen-tinh-cchc-2020"}' in _payloads(reply)
+
+
+def test_what_the_plan_leaves_out_is_said_and_not_counted_as_an_answer() -> None:
+    # City plan IV.5.a gives no due date for cải cách tài chính công.
+    talk = Conversation()
+    text = talk.say(
+        "ask_task_due", "cải cách tài chính công ở thành phố Hưng Yên năm 2024 hạn khi nào?"
+    )["text"]
+    assert "Thời hạn: kế hoạch không ghi thời hạn" in text and "Mục IV.5.a" in text
+    assert talk.slots["answer_outcome"] == "abstain"
