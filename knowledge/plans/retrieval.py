@@ -54,6 +54,8 @@ def _synonym_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
         for phrase in group[1:]:
             canonical[expand_abbreviations(phrase)] = head
     alternatives = sorted(canonical, key=len, reverse=True)
+    if not alternatives:  # no synonyms reviewed yet: nothing to read alike
+        return re.compile(r"(?!)"), canonical
     pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, alternatives)) + r")\b")
     return pattern, canonical
 
