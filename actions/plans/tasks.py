@@ -40,6 +40,8 @@ from knowledge.plans.question import (
     ASK_PRODUCT,
     ASK_SUPPORT,
     PlanQuestion,
+    asks_for_a_units_tasks,
+    names_only_a_plan,
     topic_of,
     wanted,
 )
@@ -72,8 +74,9 @@ def task_answer(q: PlanQuestion, context: Context, plans: dict[str, PlanInfo]) -
         return refused
     topic = topic_of(q, {p.locality for p in plans.values()})
     unit = q.unit or unit_named_in(q.text)
-    if unit and not set(topic.split()) - set(unit_key(unit).split()):
-        # "Thanh tra thành phố chủ trì những việc gì?": nothing but the unit is named
+    rest = " ".join(set(topic.split()) - set(unit_key(unit).split())) if unit else topic
+    if asks_for_a_units_tasks(q.text) or (unit and names_only_a_plan(rest)):
+        # "Thanh tra thành phố chủ trì những việc gì?": the unit's tasks, not a task's unit
         return unit_answer(replace(q, unit=unit), context, plans)
     # A task that says nothing of what is asked (no lead named) cannot answer "ai chủ trì"; a
     # unit's general duty ("Các sở: xây dựng kế hoạch kiểm tra công vụ") answers only when no
