@@ -119,6 +119,9 @@ class ActionPlanRefine(Action):
             return respond(dispatcher, tracker, new)
         if kind == UNIT_TASKS and not new.names_something:
             return respond(dispatcher, tracker, replace(last, text=text, unit=None))
+        if new.asks and not new.asks_anew and tracker.get_slot(LAST_TASK):
+            # "bên nào phối hợp?" read as a bare reply: asked of the last task
+            return respond(dispatcher, tracker, replace(new, kind=TASK_RESPONSIBLE))
         if not new.names_something:
             return _say(dispatcher, unclear(kind))
         return respond(dispatcher, tracker, refine(last, new))

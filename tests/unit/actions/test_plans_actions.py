@@ -585,3 +585,14 @@ def test_every_suggested_question_fits_in_a_button(kind: str) -> None:
     reply = examples_reply("…", kind)
     assert [b["title"] for b in reply.buttons] == list(EXAMPLES[kind])
     assert all(len(b["payload"].encode()) <= 64 for b in reply.buttons)
+
+
+def test_a_bare_follow_up_the_nlu_reads_as_inform_asks_the_last_task() -> None:
+    # City plan IV.6.b: Phòng Văn hóa và Thông tin leads, with the Trung tâm Văn hóa.
+    talk = Conversation()
+    talk.say(
+        "ask_task_responsible",
+        "ai chủ trì kế hoạch tuyên truyền cải cách hành chính năm 2024 của thành phố Hưng Yên",
+    )
+    text = talk.say("inform", "bên nào phối hợp?")["text"]
+    assert "Đơn vị phối hợp: Trung tâm Văn hóa và Truyền thanh thành phố" in text
