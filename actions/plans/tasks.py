@@ -47,7 +47,6 @@ from knowledge.plans.question import (
 )
 from knowledge.plans.ranking import preferred
 from knowledge.plans.service import (
-    NotFoundError,
     PlanInfo,
     TaskMatch,
     find_tasks,
@@ -108,31 +107,21 @@ def chosen_task_answer(
 
 
 def search_tasks(q: PlanQuestion, plans: dict[str, PlanInfo]) -> list[TaskMatch]:
-    """Tasks matching the question's topic within what it names, best first."""
+    """Tasks matching the question's topic within the plans it names, best first. A unit the
+    question names stays in the topic rather than filtering: "bổ sung trang thiết bị cho Bộ
+    phận một cửa" asks who does it, not what the Bộ phận một cửa does."""
     topic = topic_of(q, {p.locality for p in plans.values()})
     if not topic:
         return []
     localities: Sequence[str | None] = q.localities or (None,)
-    units: Sequence[str | None] = (q.unit, None) if q.unit else (None,)
-    for unit in units:  # a unit the plans do not know must not hide the task
-        try:
-            hits = [
-                hit
-                for loc in localities
-                for hit in find_tasks(
-                    topic,
-                    locality=loc,
-                    document=q.document,
-                    year=q.year,
-                    unit=unit,
-                    limit=SEARCH_LIMIT,
-                )
-            ]
-        except NotFoundError:
-            continue
-        if hits:
-            return sorted(hits, key=lambda h: -h.score)
-    return []
+    hits = [
+        hit
+        for loc in localities
+        for hit in find_tasks(
+            topic, locality=loc, document=q.document, year=q.year, limit=SEARCH_LIMIT
+        )
+    ]
+    return sorted(hits, key=lambda h: -h.score)
 
 
 _FIELDS = {
