@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from knowledge.feedback.codes import feedback_code, normalize_feedback_code
 from knowledge.feedback.models import CATEGORIES, CONTENT_MAX, NAME_MAX, STATUSES, Feedback
 from knowledge.shared.db import get_engine, session_scope
+from knowledge.shared.metrics import COMPLAINTS_HANDLED, COMPLAINTS_OPENED
 from knowledge.shared.periods import VIETNAM_TZ
 from knowledge.shared.phones import normalize_phone
 from knowledge.shared.privacy import mask_phone, mask_phones_in_text
@@ -223,6 +224,7 @@ class FeedbackService:
             session.flush()  # the id, hence the code, is assigned by the insert
             row.code = feedback_code(now.astimezone(VIETNAM_TZ).year, row.id)
             code = row.code
+        COMPLAINTS_OPENED.labels(category=clean.category).inc()
         logger.info(
             "feedback %s received: %s from %s, phone %s",
             code,
@@ -270,7 +272,9 @@ class FeedbackService:
             row.status = status
             row.handled_by = _official(by)
             row.updated_at = self._clock()
-            return _item_of(row)
+            item = _item_of(row)
+        COMPLAINTS_HANDLED.labels(status=status).inc()
+        return item
 
     def reply(self, code: str, text: str, by: str) -> FeedbackReply:
         """Record official ``by``'s answer and mark the feedback answered.
@@ -297,6 +301,7 @@ class FeedbackService:
                 replied_at=_local(now),
                 handled_by=official,
             )
+        COMPLAINTS_HANDLED.labels(status="answered").inc()
         logger.info("feedback %s answered by %s", result.code, official)
         return result
 
