@@ -140,8 +140,16 @@ def test_migrate_completes_a_previous_release_database_that_made_only_some_table
     assert set(metadata.tables) <= set(inspect(engine).get_table_names())
     assert rows(engine, metadata, "feedback") == complaints
     assert migrations.differences(engine) == []
-    # The next complaint continues the numbering: no code a citizen holds is given again.
-    assert FeedbackService(engine, clock=lambda: FILED).submit(_draft()) == "PAKN-2026-000004"
+    # New complaints are filed beside the old ones, whose codes still answer.
+    service = FeedbackService(engine, clock=lambda: FILED)
+    new = service.submit(_draft())
+    assert new not in {row["code"] for row in complaints}
+    assert [item.code for item in service.inbox(status=None)] == [
+        "PAKN-2026-000001",
+        "PAKN-2026-000002",
+        "PAKN-2026-000003",
+        new,
+    ]
 
 
 def _draft() -> FeedbackDraft:
