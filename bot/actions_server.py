@@ -32,6 +32,7 @@ from rasa_sdk.endpoint import create_argument_parser
 from rasa_sdk.plugin import plugin_manager
 from rasa_sdk.utils import configure_colored_logging
 from sanic import Request, Sanic, response
+from sanic.exceptions import SanicException
 from sanic.response import BaseHTTPResponse, HTTPResponse
 
 from bot.log_masking import mask_phones_in_logs
@@ -94,12 +95,14 @@ async def measure(request: Request, answer: BaseHTTPResponse) -> None:
 
 
 def _action_call(request: Request) -> dict[str, Any]:
+    """The action call as rasa-sdk read it: Sanic keeps the parsed JSON, so a plain call is
+    not parsed twice (it holds the whole domain); a compressed one is read again."""
     try:
-        body = request.body
         if request.headers.get("Content-Encoding") == "deflate":
-            body = zlib.decompress(body)
-        call = json.loads(body)
-    except (ValueError, zlib.error):
+            call = json.loads(zlib.decompress(request.body))
+        else:
+            call = request.json
+    except (ValueError, zlib.error, SanicException):
         return {}
     return call if isinstance(call, dict) else {}
 

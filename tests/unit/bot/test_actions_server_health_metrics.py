@@ -4,6 +4,8 @@ extensions attached: the counters move when an action answers, abstains or fails
 from __future__ import annotations
 
 import asyncio
+import json
+import zlib
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -165,3 +167,18 @@ async def test_action_server_healthz_and_readyz_follow_the_database(
     ready = await server.get("/readyz")
     assert ready.status_code == 200
     assert ready.json() == {"status": "ok", "database": "ok", "schema": "ok"}
+
+
+async def test_action_server_metrics_read_a_compressed_action_call(
+    server: httpx.AsyncClient,
+) -> None:
+    # Rasa compresses its calls when COMPRESS_ACTION_SERVER_REQUEST is set.
+    before = await metrics_page(server)
+    call = action_call("action_test_abstain", "xyz", "nlu_fallback", message_id="m4")
+    body = zlib.compress(json.dumps(call).encode())
+    headers = {"Content-Encoding": "deflate", "Content-Type": "application/json"}
+    assert (await server.post("/webhook", content=body, headers=headers)).status_code == 200
+    after = await metrics_page(server)
+    answers = "assistant_answers_total"
+    labels = {"action": "action_test_abstain", "outcome": "abstain"}
+    assert metric_value(after, answers, **labels) - metric_value(before, answers, **labels) == 1
