@@ -227,6 +227,8 @@ def kind_of(text: str, nlu_kind: str) -> str:
         _TARGET_FIGURE.search(folded) and not asks_a_unit
     ):
         return PLAN_TARGET
+    if nlu_kind == UNIT_TASKS and asks_of(text) and not asks_for_a_units_tasks(text):
+        return TASK_RESPONSIBLE  # "việc X của trung tâm y tế thì kết quả phải nộp là gì"
     return nlu_kind
 
 
@@ -285,7 +287,8 @@ _FOLLOW_ON = re.compile(r"^(?:(?:the|vay|the thi|con) )?con\b|\b(?:thi sao|the n
 
 # "... chủ trì nhiệm vụ gì?", "... phải làm những việc gì?": the tasks of a unit, not a task.
 _WHICH_TASKS = re.compile(
-    r"\b(?:nhiem vu|viec|cong viec|nv)\s*(?:gi|nao|j)\b|\bnhung (?:gi|viec gi)\b|\blam gi\b"
+    r"\b(?:nhiem vu|viec|cong viec|nv|trach nhiem)\s*(?:gi|nao|j)\b|\bnhung (?:gi|viec gi)\b"
+    r"|\blam gi\b"
 )
 
 

@@ -20,6 +20,7 @@ from knowledge.plans.question import (
     content_words,
     entities_of,
     follow_on,
+    kind_of,
     localities_of,
     named_documents,
     period_of,
@@ -235,3 +236,23 @@ def test_a_follow_on_asks_a_new_topic_like_the_last_question() -> None:
     # Not a follow-on: asked as it is.
     plain = _ask(TASK_RESPONSIBLE, "ai chủ trì cải cách thể chế")
     assert follow_on(last, plain) == plain
+
+
+@pytest.mark.parametrize(
+    ("nlu_kind", "text", "kind"),
+    [
+        # What the words ask wins over the NLU's intent when they say another kind.
+        (TASK_DUE, "báo cáo CCHC quý III gửi trước ngày nào", REPORTING_DEADLINE),
+        (TASK_RESPONSIBLE, "ai tổng hợp báo cáo kết quả gửi phòng Nội vụ", TASK_RESPONSIBLE),
+        (TASK_RESPONSIBLE, "tỷ lệ hồ sơ đúng hạn phải đạt bao nhiêu phần trăm", PLAN_TARGET),
+        (
+            UNIT_TASKS,
+            "đánh giá lại mô hình trung tâm y tế thì kết quả cuối cùng phải nộp là gì",
+            TASK_RESPONSIBLE,
+        ),
+        (UNIT_TASKS, "Phòng Tư pháp phụ trách những gì", UNIT_TASKS),
+        (UNIT_TASKS, "Sở Nội vụ chủ trì nhiệm vụ nào", UNIT_TASKS),
+    ],
+)
+def test_the_kind_asked_is_read_from_the_words(nlu_kind: str, text: str, kind: str) -> None:
+    assert kind_of(text, nlu_kind) == kind
