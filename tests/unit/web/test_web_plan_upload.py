@@ -232,6 +232,11 @@ async def test_upload_refuses_a_duplicate_and_an_unreadable_file_with_their_reas
 async def test_upload_is_bounded_at_the_http_layer(
     officials_page: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Beyond aiohttp's default 1 MB body but within the limit: the file reaches the reader.
+    large = await officials_page.post(
+        "/can-bo/ke-hoach/tai-len", data=upload_form("lon.pdf", b"%PDF-1.4\n" + b"0" * 3_000_000)
+    )
+    assert large.status == 422 and "lon.pdf" in await large.text()
     monkeypatch.setattr(web_officials, "UPLOAD_MAX_BYTES", 1000)
     monkeypatch.setattr(web_officials, "_FORM_OVERHEAD", 100_000)  # so the stream is counted
     streamed = await officials_page.post(
