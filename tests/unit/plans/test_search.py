@@ -89,7 +89,9 @@ def test_filters_restrict_to_a_document_locality_or_year(kb: Catalog) -> None:
 def test_unit_and_role_filters(kb: Catalog) -> None:
     # Hà Nội's office leads the "Xây dựng Kế hoạch ..." rows of VII and supports the Viện's
     # "Nghiên cứu ..." rows (I.4, I.5).
-    office = frozenset({resolve("Văn phòng UBNDTP", "Hà Nội").id})
+    unit = resolve("Văn phòng UBNDTP", "Hà Nội")
+    assert unit is not None
+    office = frozenset({unit.id})
     led = kb.search_tasks("kế hoạch", TaskFilter(unit_ids=office, role="lead"))
     supported = kb.search_tasks("nghiên cứu", TaskFilter(unit_ids=office, role="support"))
     assert led
