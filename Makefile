@@ -19,7 +19,7 @@ export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help setup browser ocr train run test test-unit test-e2e lint format bench clean
+.PHONY: help setup browser ocr train run test test-unit test-e2e lint format bench eval clean
 
 help:
 	@echo "make run    set up, train when needed, start the assistant (Rasa :5005, actions :5055, web :8000)"

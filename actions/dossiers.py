@@ -21,6 +21,7 @@ from actions.forms import REQUESTED_SLOT, Cancellation, CodeField
 from knowledge.dossiers.codes import find_dossier_code, normalize_dossier_code
 from knowledge.dossiers.lookup import make_dossier_lookup
 from knowledge.dossiers.status import DossierLookup, DossierServiceUnavailable, DossierStatus
+from knowledge.shared.metrics import DOSSIER_LOOKUPS
 from knowledge.shared.ratelimit import SlidingWindowLimiter
 from knowledge.shared.settings import Rate, env_rate
 from knowledge.shared.wording import say
@@ -141,14 +142,17 @@ class ActionDossierStatus(Action):
     async def answer(self, sender_id: str | None, code: str) -> str:
         key = sender_id or ""
         if not self._limiter.allow(key):
+            DOSSIER_LOOKUPS.labels(result="rate_limited").inc()
             minutes = max(1, math.ceil(self._limiter.retry_after(key) / 60))
             return say("dossiers.rate_limited", minutes=minutes)
         try:
             # The lookup may be an HTTP call: keep the event loop free for other users.
             status = await asyncio.to_thread(self.lookup().get, code)
         except DossierServiceUnavailable:
+            DOSSIER_LOOKUPS.labels(result="unavailable").inc()
             logger.warning("dossier lookup unavailable", exc_info=True)
             return say("dossiers.unavailable", code=code)
+        DOSSIER_LOOKUPS.labels(result="not_found" if status is None else "found").inc()
         if status is None:
             return say("dossiers.not_found", code=code)
         return format_status(status)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import re
 from abc import ABC, abstractmethod
 from typing import Any
@@ -38,6 +39,9 @@ from knowledge.feedback import (
     FeedbackStatus,
     FeedbackStoreError,
     InvalidFeedback,
+    PhoneCheckFailed,
+    PhoneCheckNeeded,
+    TooManyTries,
     find_feedback_code,
     find_phone,
     mask_phone,
@@ -80,10 +84,12 @@ CONTENT_TOO_SHORT = "utter_feedback_content_too_short"
 WRONG_PHONE = "utter_wrong_feedback_phone"
 WRONG_DOSSIER_CODE = "utter_wrong_feedback_dossier_code"
 WRONG_FEEDBACK_CODE = "utter_wrong_feedback_code"
+WRONG_PHONE_LAST4 = "utter_wrong_feedback_phone_last4"
+PHONE_LAST4 = "feedback_phone_last4"
 NOT_SAVED = "utter_feedback_not_saved"
 CANCELLATIONS = {
     "feedback_form": Cancellation("utter_feedback_form_cancelled"),
-    "feedback_status_form": Cancellation("utter_feedback_status_form_cancelled"),
+    "feedback_status_form": Cancellation("utter_feedback_status_form_cancelled", (PHONE_LAST4,)),
 }
 
 # Words people put around their name: "tên tôi là …", "… ạ".
@@ -376,9 +382,49 @@ class ActionSubmitFeedback(FeedbackServiceAction):
 FEEDBACK_CODE = CodeField("feedback_code", find_feedback_code, normalize_feedback_code)
 
 
-class ValidateFeedbackStatusForm(FormValidationAction):
+def phone_last4(text: str) -> str | None:
+    """The four digits in an answer ("5678", "5 6 7 8", "số cuối 5678 ạ"), else None."""
+    digits = "".join(char for char in text if char.isdigit())
+    return digits if len(digits) == 4 else None
+
+
+class FeedbackServiceValidation(FormValidationAction, ABC):
+    """A form validation over the FeedbackService, made on first use."""
+
+    def __init__(self, service: FeedbackService | None = None) -> None:
+        self._service = service
+
+    @abstractmethod
+    def name(self) -> str: ...
+
+    def service(self) -> FeedbackService:
+        if self._service is None:
+            self._service = FeedbackService()
+        return self._service
+
+
+class ValidateFeedbackStatusForm(FeedbackServiceValidation):
+    """The code, then, from anyone but the conversation that filed the feedback, the last four
+    digits of the phone given with it."""
+
     def name(self) -> str:
         return "validate_feedback_status_form"
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        code = tracker.get_slot("feedback_code")
+        if not code:
+            return domain_slots
+        try:
+            own = await asyncio.to_thread(self.service().filed_by, code, tracker.sender_id or "")
+        except FeedbackStoreError:
+            own = True  # the status action then says the store is down
+        return domain_slots if own else [*domain_slots, PHONE_LAST4]
 
     async def extract_feedback_code(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -393,9 +439,42 @@ class ValidateFeedbackStatusForm(FormValidationAction):
             dispatcher.utter_message(response=WRONG_FEEDBACK_CODE)
         return {"feedback_code": code}
 
+    async def extract_feedback_phone_last4(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if not is_requested(tracker, PHONE_LAST4):
+            return {}
+        # Four digits are the answer, whatever the NLU made of them.
+        text = latest_text(tracker)
+        digits = phone_last4(text)
+        if digits is None and interrupts_code_answer(tracker):
+            return {}
+        return {PHONE_LAST4: digits or text}
+
+    def validate_feedback_phone_last4(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        digits = phone_last4(str(value or ""))
+        if digits is None:
+            dispatcher.utter_message(response=WRONG_PHONE_LAST4)
+        return {PHONE_LAST4: digits}
+
+
+class ActionAskFeedbackPhoneLast4(Action):
+    def name(self) -> str:
+        return "action_ask_feedback_phone_last4"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        code = tracker.get_slot("feedback_code") or ""
+        dispatcher.utter_message(text=say("feedback.ask_phone_last4", code=code))
+        return []
+
 
 class ActionFeedbackStatus(FeedbackServiceAction):
-    """The status of a feedback; the officials' reply only for whoever filed it."""
+    """The status of a feedback, in full: to the conversation that filed it, or to whoever
+    gives the last four digits of its phone (wrong tries limited)."""
 
     def name(self) -> str:
         return "action_feedback_status"
@@ -407,15 +486,25 @@ class ActionFeedbackStatus(FeedbackServiceAction):
         if not code:
             return []
         dispatcher.utter_message(text=await asyncio.to_thread(self.answer, code, tracker))
-        return []
+        # The digits answer for this code only, and are not kept.
+        return [SlotSet(PHONE_LAST4, None)]
 
     def answer(self, code: str, tracker: Tracker) -> str:
+        digits = tracker.get_slot(PHONE_LAST4)
         try:
-            # A sender the channel does not name is nobody's: the reply stays withheld.
-            status = self.service().status(code, asked_by=tracker.sender_id or "")
+            # A sender the channel does not name is nobody's: it must give the digits.
+            status = self.service().citizen_status(code, tracker.sender_id or "", digits)
+        except PhoneCheckNeeded:
+            return say("feedback.ask_phone_last4", code=code)
+        except PhoneCheckFailed:
+            return say("feedback.phone_mismatch", code=code)
+        except TooManyTries as refused:
+            return say("feedback.phone_tries_exceeded", minutes=_minutes(refused.retry_after_s))
         except FeedbackStoreError:
             logger.warning("feedback status unavailable", exc_info=True)
             return say("feedback.store_down")
-        if status is None:
-            return say("feedback.not_found", code=code)
         return format_feedback_status(status)
+
+
+def _minutes(seconds: float) -> int:
+    return max(1, math.ceil(seconds / 60))

@@ -143,11 +143,15 @@ def build_services(settings: Mapping[str, str], *, with_web: bool = True) -> lis
 
 
 def prepare_database(settings: Mapping[str, str]) -> None:
-    """Build the knowledge base (idempotent, ~2 s) and seed demo dossiers when configured."""
+    """Migrate the database to the newest schema (keeping every row), build the knowledge base
+    (idempotent, ~2 s) and seed demo dossiers when configured."""
     app_python = str(Path(settings["APP_VENV"]) / "bin" / "python")
     env = {**os.environ, **settings, "PYTHONPATH": str(ROOT)}
     Path(settings["VAR_DIR"]).mkdir(parents=True, exist_ok=True)
-    commands = [[app_python, "-m", "knowledge", "build"]]
+    commands = [
+        [app_python, "-m", "knowledge", "migrate"],
+        [app_python, "-m", "knowledge", "build"],
+    ]
     if settings["SEED_DEMO_DOSSIERS"] == "1" and not settings.get("DOSSIER_API_URL"):
         commands.append([app_python, "-m", "knowledge", "seed-demo"])
     for command in commands:

@@ -20,9 +20,8 @@ from typing import Any, NoReturn, TypeVar
 
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
+from knowledge import migrations
 from knowledge.dossiers.demo import seed_demo
-from knowledge.dossiers.models import create_dossier_tables
-from knowledge.feedback import FeedbackService
 from knowledge.plans.build import build
 from knowledge.plans.deadlines import DeadlineOccurrence, deadlines_between, next_deadlines
 from knowledge.plans.decide import THRESHOLDS
@@ -97,6 +96,8 @@ def _parser() -> argparse.ArgumentParser:
         return sub
 
     command("build", _build, say("cli.help_build"))
+    migrate = command("migrate", _migrate, say("cli.help_migrate"))
+    migrate.add_argument("--check", action="store_true", help=say("cli.help_migrate_check"))
     seed = command("seed-demo", _seed_demo, say("cli.help_seed_demo"))
     seed.add_argument("--count", type=_positive, help=say("cli.help_count"))
     seed.add_argument("--seed", type=int, help=say("cli.help_seed"))
@@ -175,11 +176,10 @@ def _required_text(value: str, empty_key: str) -> str:
 
 def _build(args: argparse.Namespace) -> int:
     engine = get_engine()
+    # Every table, the knowledge base's and those it shares the database with (dossiers,
+    # complaints, reminders), comes from the migrations; the build then only refills its own.
+    migrations.upgrade(engine)
     report = build(engine)
-    # The tables the knowledge base shares its database with, so one command prepares it all;
-    # both are created only when missing, never emptied.
-    create_dossier_tables(engine)
-    FeedbackService(engine).ensure_schema()
     if args.json:
         _print_json(report)
     else:
@@ -197,6 +197,32 @@ def _build(args: argparse.Namespace) -> int:
         for name in report.unlisted_units:
             print(say("cli.unlisted_unit", name=name), file=sys.stderr)
     return 0
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    engine = get_engine()
+    before = migrations.current(engine)
+    if not args.check:
+        migrations.upgrade(engine)
+    after = migrations.current(engine)
+    differences = [str(difference) for difference in migrations.differences(engine)]
+    if args.json:
+        _print_json(
+            {
+                "before": before,
+                "after": after,
+                "head": migrations.head(),
+                "differences": differences,
+            }
+        )
+    elif args.check:
+        print(say("cli.migration_state", revision=after or "-", head=migrations.head()))
+    else:
+        print(say("cli.migrated", before=before or "-", after=after))
+    for difference in differences if not args.json else []:
+        print(say("cli.schema_differs", difference=difference), file=sys.stderr)
+    behind = after != migrations.head()
+    return 1 if differences or (args.check and behind) else 0
 
 
 def _seed_demo(args: argparse.Namespace) -> int:

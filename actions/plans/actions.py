@@ -27,6 +27,7 @@ from knowledge.plans.question import (
     UNIT_TASKS,
     PlanQuestion,
     entities_of,
+    follow_on,
     read_question,
     refine,
 )
@@ -69,6 +70,8 @@ class PlanQuestionAction(Action, ABC):
         last = last_question(tracker, plans)
         if last is not None and _only_narrows(question):
             question = refine(last, question)
+        elif last is not None:
+            question = follow_on(last, question)
         return respond(dispatcher, tracker, question)
 
 
@@ -116,6 +119,9 @@ class ActionPlanRefine(Action):
             return respond(dispatcher, tracker, new)
         if kind == UNIT_TASKS and not new.names_something:
             return respond(dispatcher, tracker, replace(last, text=text, unit=None))
+        if new.asks and not new.asks_anew and tracker.get_slot(LAST_TASK):
+            # "bên nào phối hợp?" read as a bare reply: asked of the last task
+            return respond(dispatcher, tracker, replace(new, kind=TASK_RESPONSIBLE))
         if not new.names_something:
             return _say(dispatcher, unclear(kind))
         return respond(dispatcher, tracker, refine(last, new))
@@ -156,10 +162,12 @@ def answer_as_plan_question(
     question = read_question(
         TASK_RESPONSIBLE, message.get("text") or "", entities_of(message), plans, unit_names()
     )
+    last = last_question(tracker, plans)
+    if last is not None:
+        question = follow_on(last, question)
     follow_up = not question.asks_anew and tracker.get_slot(LAST_TASK)
     if question.asks and (question.asks_anew or follow_up):
         return respond(dispatcher, tracker, question)
-    last = last_question(tracker, plans)
     if (
         last is not None
         and not question.asks_anew

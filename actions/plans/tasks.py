@@ -40,12 +40,13 @@ from knowledge.plans.question import (
     ASK_PRODUCT,
     ASK_SUPPORT,
     PlanQuestion,
+    asks_for_a_units_tasks,
+    names_only_a_plan,
     topic_of,
     wanted,
 )
 from knowledge.plans.ranking import preferred
 from knowledge.plans.service import (
-    NotFoundError,
     PlanInfo,
     TaskMatch,
     find_tasks,
@@ -72,8 +73,9 @@ def task_answer(q: PlanQuestion, context: Context, plans: dict[str, PlanInfo]) -
         return refused
     topic = topic_of(q, {p.locality for p in plans.values()})
     unit = q.unit or unit_named_in(q.text)
-    if unit and not set(topic.split()) - set(unit_key(unit).split()):
-        # "Thanh tra thành phố chủ trì những việc gì?": nothing but the unit is named
+    rest = " ".join(set(topic.split()) - set(unit_key(unit).split())) if unit else topic
+    if asks_for_a_units_tasks(q.text) or (unit and names_only_a_plan(rest)):
+        # "Thanh tra thành phố chủ trì những việc gì?": the unit's tasks, not a task's unit
         return unit_answer(replace(q, unit=unit), context, plans)
     # A task that says nothing of what is asked (no lead named) cannot answer "ai chủ trì"; a
     # unit's general duty ("Các sở: xây dựng kế hoạch kiểm tra công vụ") answers only when no
@@ -105,31 +107,21 @@ def chosen_task_answer(
 
 
 def search_tasks(q: PlanQuestion, plans: dict[str, PlanInfo]) -> list[TaskMatch]:
-    """Tasks matching the question's topic within what it names, best first."""
+    """Tasks matching the question's topic within the plans it names, best first. A unit the
+    question names stays in the topic rather than filtering: "bổ sung trang thiết bị cho Bộ
+    phận một cửa" asks who does it, not what the Bộ phận một cửa does."""
     topic = topic_of(q, {p.locality for p in plans.values()})
     if not topic:
         return []
     localities: Sequence[str | None] = q.localities or (None,)
-    units: Sequence[str | None] = (q.unit, None) if q.unit else (None,)
-    for unit in units:  # a unit the plans do not know must not hide the task
-        try:
-            hits = [
-                hit
-                for loc in localities
-                for hit in find_tasks(
-                    topic,
-                    locality=loc,
-                    document=q.document,
-                    year=q.year,
-                    unit=unit,
-                    limit=SEARCH_LIMIT,
-                )
-            ]
-        except NotFoundError:
-            continue
-        if hits:
-            return sorted(hits, key=lambda h: -h.score)
-    return []
+    hits = [
+        hit
+        for loc in localities
+        for hit in find_tasks(
+            topic, locality=loc, document=q.document, year=q.year, limit=SEARCH_LIMIT
+        )
+    ]
+    return sorted(hits, key=lambda h: -h.score)
 
 
 _FIELDS = {

@@ -3,6 +3,7 @@ and the officials' page under /can-bo (see bot.web.officials)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 from pathlib import Path
@@ -12,11 +13,15 @@ from aiohttp import web
 from bot.web import officials
 from knowledge.officials import Courier
 from knowledge.shared.clock import Clock, utc_now
-from knowledge.shared.settings import env_int
+from knowledge.shared.db import get_engine
+from knowledge.shared.health import is_ready, readiness
+from knowledge.shared.metrics import exposition
+from knowledge.shared.settings import env_int, load_settings
 
 STATIC = Path(__file__).parent / "static"
 SOCKET_IO_CLIENT = Path(__file__).parent / "node_modules" / "socket.io-client" / "dist"
 WIDGET_CONFIG = web.AppKey("widget_config", dict[str, str])
+ENVIRON = web.AppKey("environ", dict[str, str])
 
 
 def widget_config(environ: dict[str, str]) -> dict[str, str]:
@@ -29,6 +34,22 @@ def widget_config(environ: dict[str, str]) -> dict[str, str]:
 
 async def healthz(_request: web.Request) -> web.Response:
     return web.json_response({"status": "ok"})
+
+
+async def readyz(request: web.Request) -> web.Response:
+    """Ready when the database the officials' page works on answers and is migrated."""
+    engine = get_engine(load_settings(request.app[ENVIRON]).database_url)
+    checks = await asyncio.to_thread(readiness, engine)
+    ready = is_ready(checks)
+    body = {"status": "ok" if ready else "unavailable", **checks}
+    return web.json_response(body, status=200 if ready else 503)
+
+
+async def metrics(_request: web.Request) -> web.Response:
+    body, content_type = exposition()
+    # aiohttp wants the charset apart from the type.
+    media_type, _, charset = content_type.partition("; charset=")
+    return web.Response(body=body, content_type=media_type, charset=charset or None)
 
 
 async def config_js(request: web.Request) -> web.Response:
@@ -51,8 +72,11 @@ def create_app(
     (where uploaded plans are published) are for tests."""
     app = web.Application()
     app[WIDGET_CONFIG] = widget_config(environ)
+    app[ENVIRON] = environ
     app.router.add_get("/", index)
     app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
+    app.router.add_get("/metrics", metrics)
     app.router.add_get("/config.js", config_js)
     app.router.add_static("/static/", STATIC)
     if SOCKET_IO_CLIENT.is_dir():

@@ -13,6 +13,7 @@ from sqlalchemy import Boolean, CheckConstraint, Date, Engine, Integer, String, 
 from sqlalchemy.orm import Mapped, mapped_column
 
 from knowledge.shared.models import Base
+from knowledge.shared.schema import SchemaGuard
 
 STATUS_LABELS: dict[str, str] = {
     "received": "Đã tiếp nhận",
@@ -66,5 +67,6 @@ class Dossier(Base):
 
 
 def create_dossier_tables(engine: Engine) -> None:
-    """Create the dossier table when missing (idempotent), leaving other tables alone."""
-    Base.metadata.create_all(engine, tables=[Dossier.__table__])
+    """Bring the database to the newest schema, which holds the dossier table (idempotent,
+    keeps every row)."""
+    SchemaGuard(engine, [Dossier]).ensure()

@@ -3,7 +3,12 @@
 The phone numbers and masking it needs live in :mod:`knowledge.shared.phones` and
 :mod:`knowledge.shared.privacy` (the dossier answers mask names too); they are re-exported here."""
 
-from knowledge.feedback.codes import feedback_code, find_feedback_code, normalize_feedback_code
+from knowledge.feedback.codes import (
+    feedback_code,
+    find_feedback_code,
+    new_feedback_code,
+    normalize_feedback_code,
+)
 from knowledge.feedback.models import CATEGORIES, CONTENT_MAX, STATUSES, Feedback
 from knowledge.feedback.service import (
     FeedbackDraft,
@@ -16,6 +21,9 @@ from knowledge.feedback.service import (
     FeedbackStatus,
     FeedbackStoreError,
     InvalidFeedback,
+    PhoneCheckFailed,
+    PhoneCheckNeeded,
+    TooManyTries,
     validate_draft,
 )
 from knowledge.shared.phones import PhoneSpan, find_phone, normalize_phone, phone_spans
@@ -36,14 +44,18 @@ __all__ = [
     "FeedbackStatus",
     "FeedbackStoreError",
     "InvalidFeedback",
+    "PhoneCheckFailed",
+    "PhoneCheckNeeded",
     "PhoneMaskingFilter",
     "PhoneSpan",
+    "TooManyTries",
     "feedback_code",
     "find_feedback_code",
     "find_phone",
     "mask_name",
     "mask_phone",
     "mask_phones_in_text",
+    "new_feedback_code",
     "normalize_feedback_code",
     "normalize_phone",
     "phone_spans",

@@ -8,7 +8,9 @@ Vietnamese; phone numbers never appear in logs or in citizen-facing answers.
 
 from __future__ import annotations
 
+import hmac
 import logging
+import threading
 import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -19,12 +21,14 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from knowledge.feedback.codes import feedback_code, normalize_feedback_code
+from knowledge.feedback.codes import new_feedback_code, normalize_feedback_code
 from knowledge.feedback.models import CATEGORIES, CONTENT_MAX, NAME_MAX, STATUSES, Feedback
 from knowledge.shared.db import get_engine, session_scope
+from knowledge.shared.metrics import COMPLAINTS_HANDLED, COMPLAINTS_OPENED
 from knowledge.shared.periods import VIETNAM_TZ
 from knowledge.shared.phones import normalize_phone
 from knowledge.shared.privacy import mask_phone, mask_phones_in_text
+from knowledge.shared.ratelimit import SlidingWindowLimiter
 from knowledge.shared.schema import SchemaGuard
 from knowledge.shared.text import normalize_vi
 from knowledge.shared.wording import say
@@ -36,6 +40,11 @@ DOSSIER_CODE_MAX = 64
 SENDER_ID_MAX = 200
 # "answered" is set by reply(), which records the answer itself.
 MARKABLE_STATUSES = ("new", "in_progress", "closed")
+# Someone other than the filer shows the last four digits of the phone given with the
+# feedback; wrong tries are limited per asker and per code.
+PHONE_DIGITS = 4
+PHONE_TRIES = 5
+PHONE_TRIES_WINDOW_S = 15 * 60
 
 Clock = Callable[[], datetime]
 
@@ -62,6 +71,23 @@ class FeedbackNotSaved(FeedbackStoreError):
 
 class FeedbackNotFound(FeedbackError, LookupError):
     """No feedback has this tracking code."""
+
+
+class PhoneCheckNeeded(FeedbackError):
+    """The asker did not file this feedback (or there is none: nobody is told which): the
+    last four digits of the phone given with it are needed."""
+
+
+class PhoneCheckFailed(FeedbackError):
+    """The digits do not match the feedback with this code, or there is no such feedback."""
+
+
+class TooManyTries(FeedbackError):
+    """Too many wrong digits lately, from this asker or for this code."""
+
+    def __init__(self, retry_after_s: float) -> None:
+        super().__init__(f"too many wrong tries, retry in {retry_after_s:.0f} s")
+        self.retry_after_s = retry_after_s
 
 
 @dataclass(frozen=True)
@@ -186,10 +212,22 @@ def _text_problem(text: str, field: str, limit: int) -> str | None:
 class FeedbackService:
     """Feedback intake and handling over one database (SQLite file or PostgreSQL)."""
 
-    def __init__(self, engine: Engine | None = None, clock: Clock = _utc_now) -> None:
+    def __init__(
+        self,
+        engine: Engine | None = None,
+        clock: Clock = _utc_now,
+        phone_tries: SlidingWindowLimiter | None = None,
+    ) -> None:
         self._engine = engine or get_engine()
         self._clock = clock
         self._schema = SchemaGuard(self._engine, [Feedback])
+        # Not ``phone_tries or …``: an unused limiter has no keys, hence is falsy.
+        self._phone_tries = (
+            phone_tries
+            if phone_tries is not None
+            else SlidingWindowLimiter(PHONE_TRIES, PHONE_TRIES_WINDOW_S)
+        )
+        self._phone_tries_lock = threading.Lock()
 
     def ensure_schema(self) -> None:
         """Create the feedback table if missing; cheap after the first call.
@@ -199,7 +237,7 @@ class FeedbackService:
         self._schema.ensure()
 
     def submit(self, draft: FeedbackDraft) -> str:
-        """Store the feedback and return its tracking code, "PAKN-2026-000123".
+        """Store the feedback and return its tracking code, "PAKN-2026-7KQ3XM9D" (random).
 
         The code exists only once the row is committed: on any database failure nothing is
         stored and FeedbackNotSaved is raised. Raises InvalidFeedback before touching the
@@ -219,10 +257,9 @@ class FeedbackService:
                 created_at=now,
                 updated_at=now,
             )
+            row.code = code = new_feedback_code(now.astimezone(VIETNAM_TZ).year)
             session.add(row)
-            session.flush()  # the id, hence the code, is assigned by the insert
-            row.code = feedback_code(now.astimezone(VIETNAM_TZ).year, row.id)
-            code = row.code
+        COMPLAINTS_OPENED.labels(category=clean.category).inc()
         logger.info(
             "feedback %s received: %s from %s, phone %s",
             code,
@@ -244,6 +281,58 @@ class FeedbackService:
         with self._session(FeedbackStoreError, "read status") as session:
             row = _by_code(session, canonical)
             return None if row is None else _status_of(row, asked_by)
+
+    def filed_by(self, code: str, sender_id: str) -> bool:
+        """Whether the conversation ``sender_id`` filed the feedback with this code."""
+        canonical = normalize_feedback_code(code)
+        if canonical is None or not sender_id:
+            return False
+        with self._session(FeedbackStoreError, "read status") as session:
+            row = _by_code(session, canonical)
+            return row is not None and row.sender_id == sender_id
+
+    def citizen_status(
+        self, code: str, asked_by: str, phone_last4: str | None = None
+    ) -> FeedbackStatus:
+        """The full status, for the conversation that filed the feedback, or for anyone who
+        gives the last four digits of the phone it was filed with.
+
+        Raises PhoneCheckNeeded when the digits are needed and missing, PhoneCheckFailed when
+        they are wrong or the code is unknown (the same answer, so that codes cannot be probed),
+        and TooManyTries after PHONE_TRIES wrong tries by the asker or for the code within
+        PHONE_TRIES_WINDOW_S.
+        """
+        canonical = normalize_feedback_code(code)
+        shown = canonical or code.strip()
+        with self._session(FeedbackStoreError, "read status") as session:
+            row = None if canonical is None else _by_code(session, canonical)
+            if row is not None and asked_by and row.sender_id == asked_by:
+                return _status_of(row, None)
+            if phone_last4 is None:
+                raise PhoneCheckNeeded(say("feedback.ask_phone_last4", code=shown))
+            keys = (("asker", asked_by), ("code", shown.upper()))
+            wait = self._wait(keys)
+            if wait > 0:
+                raise TooManyTries(wait)
+            digits = "".join(char for char in phone_last4 if char.isdigit())
+            if (
+                row is not None
+                and len(digits) == PHONE_DIGITS
+                and hmac.compare_digest(row.phone[-PHONE_DIGITS:], digits)
+            ):
+                return _status_of(row, None)
+        with self._phone_tries_lock:  # the actions call from several threads
+            for key in keys:
+                self._phone_tries.allow(key)  # counts this wrong try
+        logger.info("feedback status: wrong phone digits from %s", asked_by)
+        wait = self._wait(keys)
+        if wait > 0:  # that was the last try allowed
+            raise TooManyTries(wait)
+        raise PhoneCheckFailed(say("feedback.phone_mismatch", code=shown))
+
+    def _wait(self, keys: tuple[tuple[str, str], ...]) -> float:
+        with self._phone_tries_lock:
+            return max(self._phone_tries.retry_after(key) for key in keys)
 
     def inbox(self, status: str | None = "new", limit: int = 20) -> list[FeedbackItem]:
         """Feedback in ``status`` (any status when None), oldest first: the order to handle it."""
@@ -270,7 +359,9 @@ class FeedbackService:
             row.status = status
             row.handled_by = _official(by)
             row.updated_at = self._clock()
-            return _item_of(row)
+            item = _item_of(row)
+        COMPLAINTS_HANDLED.labels(status=status).inc()
+        return item
 
     def reply(self, code: str, text: str, by: str) -> FeedbackReply:
         """Record official ``by``'s answer and mark the feedback answered.
@@ -297,6 +388,7 @@ class FeedbackService:
                 replied_at=_local(now),
                 handled_by=official,
             )
+        COMPLAINTS_HANDLED.labels(status="answered").inc()
         logger.info("feedback %s answered by %s", result.code, official)
         return result
 

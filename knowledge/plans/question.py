@@ -279,6 +279,39 @@ def names_only_a_plan(topic: str) -> bool:
     return len(other) < 2
 
 
+# "thế còn ...", "còn ... thì sao", "vậy còn ...": a new topic asked like the last question.
+_FOLLOW_ON = re.compile(r"^(?:(?:the|vay|the thi|con) )?con\b|\b(?:thi sao|the nao)\s*$")
+
+
+# "... chủ trì nhiệm vụ gì?", "... phải làm những việc gì?": the tasks of a unit, not a task.
+_WHICH_TASKS = re.compile(
+    r"\b(?:nhiem vu|viec|cong viec|nv)\s*(?:gi|nao|j)\b|\bnhung (?:gi|viec gi)\b|\blam gi\b"
+)
+
+
+def asks_for_a_units_tasks(text: str) -> bool:
+    """Whether ``text`` asks what a unit must do rather than who does a task."""
+    return bool(_WHICH_TASKS.search(expand_abbreviations(text)))
+
+
+def follow_on(last: PlanQuestion, new: PlanQuestion) -> PlanQuestion:
+    """``new`` ("thế còn cải cách thể chế?") asked as ``last`` was: its kind, what it asked
+    and the plans it was limited to, unless ``new`` says otherwise; ``new`` itself when it
+    is no follow-on."""
+    if not _FOLLOW_ON.search(expand_abbreviations(new.text)) or not new.asks_anew:
+        return new
+    named = new.localities or new.year or new.document or new.foreign
+    return replace(
+        new,
+        kind=last.kind,
+        asks=new.asks or wanted(last),
+        role=new.role or last.role,
+        localities=new.localities if named else last.localities,
+        year=new.year if named else last.year,
+        document=new.document if named else last.document,
+    )
+
+
 def refine(last: PlanQuestion, new: PlanQuestion) -> PlanQuestion:
     """``last`` asked again with what ``new`` names: "thế còn ở Hà Nội?" after a question
     about Long Điền A drops Long Điền A and asks about Hà Nội."""

@@ -34,7 +34,7 @@ from bot.launcher import ROOT, Stack, build_services, prepare_database, resolve_
 from knowledge.feedback import CATEGORIES, Feedback
 from tests.e2e.conftest import READY_TIMEOUT_S, RunningStack, _free_port
 
-CODE = re.compile(r"PAKN-\d{4}-\d{6}")
+CODE = re.compile(r"PAKN-\d{4}-[2-9A-HJKMNP-TV-Z]{8}")  # random, nothing to count from
 COMPLAINT = "Hồ sơ cấp sổ đỏ nộp ở phường Lam Sơn đã quá hạn 10 ngày mà chưa có kết quả"
 # Rasa's RedisLockStore key of a conversation's lock (rasa/core/lock_store.py).
 LOCK_KEY = "lock:{sender}"

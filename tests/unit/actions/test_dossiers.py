@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 import yaml
+from prometheus_client import REGISTRY
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import Engine
@@ -224,3 +225,26 @@ async def test_cancelling_clears_the_form_and_says_so() -> None:
     cleared = {e["name"] for e in events if e["event"] == "slot" and e["value"] is None}
     assert {"dossier_code", "dossier_code_attempts", "requested_slot"} <= cleared
     assert "dừng tra cứu" in said(dispatcher.messages[0])
+
+
+# ── metrics ─────────────────────────────────────────────────────────────────────────────
+
+
+async def test_dossier_lookup_metrics_count_found_not_found_and_rate_limited(
+    engine: Engine, add_dossier: AddDossier
+) -> None:
+    def lookups(result: str) -> float:
+        return REGISTRY.get_sample_value("assistant_dossier_lookups_total", {"result": result}) or 0
+
+    before = {result: lookups(result) for result in ("found", "not_found", "rate_limited")}
+    add_dossier()
+    action = status_action(engine, limit=2)
+    await answer(action, tracker("tra cứu", "check_dossier", slots={"dossier_code": CODE}))
+    missing = "H31.31.01-260115-0999"
+    await answer(action, tracker("tra cứu", "check_dossier", slots={"dossier_code": missing}))
+    await answer(action, tracker("tra cứu", "check_dossier", slots={"dossier_code": CODE}))
+    assert {result: lookups(result) - before[result] for result in before} == {
+        "found": 1,
+        "not_found": 1,
+        "rate_limited": 1,
+    }

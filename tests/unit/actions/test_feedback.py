@@ -1,9 +1,11 @@
 """Feedback intake: each step of the form (answers, wrong answers, interruptions, "hủy"), the
-summary with the phone masked, the tracking code only once stored, and the status by code
-with the officials' reply shown to the submitter only."""
+summary with the phone masked, the tracking code only once stored, and the status by code:
+in full to the conversation that filed it, to anyone else only with the phone's last four
+digits."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,7 @@ from actions.feedback import (
     NO_DOSSIER,
     ActionAskFeedbackCategory,
     ActionAskFeedbackConfirmed,
+    ActionAskFeedbackPhoneLast4,
     ActionFeedbackStatus,
     ActionSubmitFeedback,
     ValidateFeedbackForm,
@@ -29,6 +32,7 @@ from actions.feedback import (
 )
 from knowledge.feedback import CATEGORIES, FeedbackDraft, FeedbackNotSaved, FeedbackService
 from knowledge.shared.db import make_engine
+from knowledge.shared.ratelimit import SlidingWindowLimiter
 from tests.paths import ROOT
 from tests.unit.actions.replies import said
 
@@ -65,9 +69,10 @@ def tracker(
     return Tracker(sender, values, latest, events, False, None, {}, "action_listen")
 
 
-async def validate(t: Tracker, form: type = ValidateFeedbackForm) -> tuple[dict, list[str]]:
+async def validate(t: Tracker, form: Any = ValidateFeedbackForm) -> tuple[dict, list[str]]:
+    """The slots ``form`` (a class, or an instance for one that needs a service) sets."""
     dispatcher = CollectingDispatcher()
-    events = await form().run(dispatcher, t, DOMAIN)
+    events = await (form() if isinstance(form, type) else form).run(dispatcher, t, DOMAIN)
     return {e["name"]: e["value"] for e in events}, [said(m) for m in dispatcher.messages]
 
 
@@ -256,16 +261,20 @@ async def test_the_tracking_code_is_given_once_the_feedback_is_stored(
     messages, events = await run(
         ActionSubmitFeedback(service), tracker("/affirm", "affirm", slots=FILLED)
     )
-    # The first feedback of 2026: PAKN-<year>-<id, 6 digits>.
-    assert "Mã phản ánh của Anh/chị là PAKN-2026-000001" in messages[0]["text"]
-    stored = service.status("PAKN-2026-000001")
+    # PAKN-<year>-<8 random characters>: nothing to count from.
+    found = re.search(
+        r"Mã phản ánh của Anh/chị là (PAKN-2026-[2-9A-HJKMNP-TV-Z]{8});", said(messages[0])
+    )
+    assert found
+    code = found.group(1)
+    stored = service.status(code)
     assert stored is not None and stored.category == "cham_tre"
     assert stored.dossier_code == "H31.29-260115-0001"
     (item,) = service.inbox()
     assert item.sender_id == CITIZEN and item.phone == "0912345678"
     slots = slot_events(events)
     assert all(slots[slot] is None for slot in FORM_SLOTS)
-    assert slots["feedback_code"] == "PAKN-2026-000001"
+    assert slots["feedback_code"] == code
 
 
 async def test_a_skipped_dossier_code_is_stored_as_none(service: FeedbackService) -> None:
@@ -325,19 +334,27 @@ async def test_cancelling_clears_every_answer_and_says_so() -> None:
 # ── status by code ──────────────────────────────────────────────────────────────────────
 
 
-async def test_the_code_is_read_however_it_is_typed() -> None:
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [
+        ("kiểm tra phản ánh pakn 2026 7kq3xm9d", "PAKN-2026-7KQ3XM9D"),
+        ("kiểm tra phản ánh pakn 2026 123", "PAKN-2026-000123"),  # an old code
+    ],
+)
+async def test_the_code_is_read_however_it_is_typed(
+    service: FeedbackService, typed: str, code: str
+) -> None:
     slots, _ = await validate(
-        tracker("kiểm tra phản ánh pakn 2026 123", "check_feedback_status"),
-        ValidateFeedbackStatusForm,
+        tracker(typed, "check_feedback_status"), ValidateFeedbackStatusForm(service)
     )
-    assert slots["feedback_code"] == "PAKN-2026-000123"
+    assert slots["feedback_code"] == code
 
 
-async def test_a_wrong_feedback_code_is_explained() -> None:
+async def test_a_wrong_feedback_code_is_explained(service: FeedbackService) -> None:
     slots, said = await validate(
-        tracker("mã 2026", "inform", asked="feedback_code"), ValidateFeedbackStatusForm
+        tracker("mã 2026", "inform", asked="feedback_code"), ValidateFeedbackStatusForm(service)
     )
-    assert slots["feedback_code"] is None and "PAKN-2026-000123" in said[0]
+    assert slots["feedback_code"] is None and "PAKN-2026-7KQ3XM9D" in said[0]
 
 
 def submitted(service: FeedbackService) -> str:
@@ -352,10 +369,14 @@ def submitted(service: FeedbackService) -> str:
     )
 
 
-async def status(service: FeedbackService, code: str, sender: str) -> str:
-    t = tracker(code, "check_feedback_status", slots={"feedback_code": code}, sender=sender)
-    messages, _ = await run(ActionFeedbackStatus(service), t)
-    return messages[0]["text"]
+async def status(
+    service: FeedbackService, code: str, sender: str, digits: str | None = None
+) -> str:
+    slots = {"feedback_code": code, "feedback_phone_last4": digits}
+    t = tracker(code, "check_feedback_status", slots=slots, sender=sender)
+    messages, events = await run(ActionFeedbackStatus(service), t)
+    assert slot_events(events) == {"feedback_phone_last4": None}  # the digits are not kept
+    return said(messages[0])
 
 
 async def test_a_new_feedback_shows_its_status(service: FeedbackService) -> None:
@@ -366,17 +387,131 @@ async def test_a_new_feedback_shows_its_status(service: FeedbackService) -> None
     assert "0912" not in text and "Nguyễn" not in text
 
 
-async def test_the_reply_is_shown_to_the_submitter_only(service: FeedbackService) -> None:
-    code = submitted(service)
+async def test_the_submitter_sees_the_reply_and_anyone_else_must_give_the_phone_digits(
+    service: FeedbackService,
+) -> None:
+    code = submitted(service)  # phone 0912345678
     service.reply(code, "Phường đã nhắc nhở cán bộ và xin lỗi ông.", by="official:lam-son")
     own = await status(service, code, CITIZEN)
-    other = await status(service, code, "telegram:999")
     assert "Đã trả lời" in own and "Phường đã nhắc nhở cán bộ và xin lỗi ông." in own
-    assert "Đã trả lời" in other and "nhắc nhở" not in other
-    assert "chỉ hiển thị cho người đã gửi" in other
-    assert "0912" not in own + other
+    other = await status(service, code, "telegram:999")
+    assert f"4 số cuối của số điện thoại đã dùng khi gửi phản ánh {code}" in other
+    assert "Đã trả lời" not in other and "Thái độ" not in other
+    wrong = await status(service, code, "telegram:999", digits="1234")
+    assert "chưa khớp" in wrong and "Đã trả lời" not in wrong
+    right = await status(service, code, "telegram:999", digits="5678")
+    assert "Đã trả lời" in right and "xin lỗi ông" in right
+    assert "0912" not in own + other + wrong + right
 
 
-async def test_an_unknown_feedback_code_is_said_so(service: FeedbackService) -> None:
-    text = await status(service, "PAKN-2026-000777", CITIZEN)
-    assert "không tìm thấy phản ánh có mã PAKN-2026-000777" in text
+async def test_an_unknown_feedback_code_is_answered_like_a_wrong_phone(
+    service: FeedbackService,
+) -> None:
+    submitted(service)
+    asked = await status(service, "PAKN-2026-7KQ3XM9D", CITIZEN)
+    assert "4 số cuối" in asked
+    text = await status(service, "PAKN-2026-7KQ3XM9D", CITIZEN, digits="5678")
+    assert "hoặc không có phản ánh mang mã này" in text and "PAKN-2026-7KQ3XM9D" in text
+
+
+async def test_repeated_wrong_digits_are_refused_for_a_while(engine: Engine) -> None:
+    limited = FeedbackService(
+        engine, clock=lambda: NOW, phone_tries=SlidingWindowLimiter(2, 600, clock=lambda: 0.0)
+    )
+    code = submitted(limited)
+    assert "chưa khớp" in await status(limited, code, "telegram:999", digits="0000")
+    refused = await status(limited, code, "telegram:999", digits="0000")
+    assert "nhập sai nhiều lần" in refused and "10 phút" in refused
+    assert "nhập sai nhiều lần" in await status(limited, code, "telegram:999", digits="5678")
+
+
+async def test_the_status_form_asks_the_digits_only_of_someone_else(
+    service: FeedbackService,
+) -> None:
+    code = submitted(service)
+    form = ValidateFeedbackStatusForm(service)
+    own, _ = await validate(tracker(f"kiểm tra phản ánh {code}", "check_feedback_status"), form)
+    assert own == {"feedback_code": code}  # the form is done: the status follows
+    other, _ = await validate(
+        tracker(f"kiểm tra phản ánh {code}", "check_feedback_status", sender="telegram:999"),
+        form,
+    )
+    assert other == {"feedback_code": code, "requested_slot": "feedback_phone_last4"}
+
+
+@pytest.mark.parametrize(
+    ("typed", "digits"), [("5678", "5678"), ("5 6 7 8", "5678"), ("số cuối là 5678 ạ", "5678")]
+)
+async def test_the_phone_digits_are_read_from_the_answer(
+    service: FeedbackService, typed: str, digits: str
+) -> None:
+    code = submitted(service)
+    slots, _ = await validate(
+        tracker(
+            typed,
+            "inform",
+            asked="feedback_phone_last4",
+            slots={"feedback_code": code},
+            sender="telegram:999",
+        ),
+        ValidateFeedbackStatusForm(service),
+    )
+    assert slots["feedback_phone_last4"] == digits
+
+
+async def test_anything_but_four_digits_is_explained(service: FeedbackService) -> None:
+    code = submitted(service)
+    slots, said = await validate(
+        tracker(
+            "0912345678",
+            "inform",
+            asked="feedback_phone_last4",
+            slots={"feedback_code": code},
+            sender="telegram:999",
+        ),
+        ValidateFeedbackStatusForm(service),
+    )
+    assert slots["feedback_phone_last4"] is None and "4 chữ số cuối" in said[0]
+
+
+async def test_the_digits_question_names_the_code() -> None:
+    t = tracker("", "inform", slots={"feedback_code": "PAKN-2026-7KQ3XM9D"})
+    messages, _ = await run(ActionAskFeedbackPhoneLast4(), t)
+    assert "4 số cuối" in said(messages[0]) and "PAKN-2026-7KQ3XM9D" in said(messages[0])
+
+
+async def test_cancelling_the_status_lookup_forgets_the_digits() -> None:
+    slots = {"feedback_code": "PAKN-2026-7KQ3XM9D", "feedback_phone_last4": "5678"}
+    t = Tracker(
+        CITIZEN,
+        slots,
+        {"text": "hủy", "intent": {"name": "deny"}},
+        [],
+        False,
+        None,
+        {"name": "feedback_status_form"},
+        "action_listen",
+    )
+    messages, events = await run(ActionCancel(), t)
+    assert "dừng tra cứu phản ánh" in said(messages[0])
+    assert slot_events(events) == {
+        "requested_slot": None,
+        "feedback_code": None,
+        "feedback_phone_last4": None,
+    }
+
+
+async def test_four_digits_are_the_answer_whatever_the_nlu_read(service: FeedbackService) -> None:
+    code = submitted(service)
+    asked = {"asked": "feedback_phone_last4", "slots": {"feedback_code": code}}
+    slots, _ = await validate(
+        tracker("5678", "out_of_scope", sender="telegram:999", **asked),  # type: ignore[arg-type]
+        ValidateFeedbackStatusForm(service),
+    )
+    assert slots["feedback_phone_last4"] == "5678"
+    # A real interruption without digits fills nothing: the rules answer it.
+    slots, _ = await validate(
+        tracker("cảm ơn", "thank", sender="telegram:999", **asked),  # type: ignore[arg-type]
+        ValidateFeedbackStatusForm(service),
+    )
+    assert "feedback_phone_last4" not in slots

