@@ -26,6 +26,7 @@ from bot.telegram.config import ConfigError, Settings, load_settings
 from bot.telegram.rasa_client import RasaClient
 from bot.telegram.retry import RetryingRateLimiter
 from knowledge.officials import OfficialsDesk
+from knowledge.officials.plans import PlanDesk
 from knowledge.shared.clock import Clock, utc_now
 from knowledge.shared.db import get_engine
 from knowledge.shared.wording import text
@@ -55,6 +56,7 @@ def build_application(settings: Settings, *, clock: Clock = utc_now) -> Applicat
         ApplicationBuilder()
         .token(settings.token)
         .base_url(settings.api_base_url)
+        .base_file_url(file_base_url(settings.api_base_url))
         .rate_limiter(
             RetryingRateLimiter(send_rate=settings.send_rate, backoff_s=settings.retry_backoff_s)
         )
@@ -79,8 +81,10 @@ def build_application(settings: Settings, *, clock: Clock = utc_now) -> Applicat
             )
         )
     application = builder.build()
+    engine = get_engine(settings.database_url)
+    application.bot_data[officials.PLANS] = PlanDesk(engine)
     application.bot_data[officials.DESK] = OfficialsDesk(
-        get_engine(settings.database_url),
+        engine,
         clock=clock,
         couriers={CHANNEL: bot_courier(application.bot)},
         reminder_hour=settings.reminder_hour,
@@ -89,6 +93,7 @@ def build_application(settings: Settings, *, clock: Clock = utc_now) -> Applicat
     new_messages = filters.UpdateType.MESSAGE
     # First: the officials' /help and commands must win over the general handlers below.
     officials.add_handlers(application, settings.official_ids)
+    officials.add_plan_handlers(application, settings.official_ids)
     application.add_handler(CommandHandler("start", handlers.start))
     application.add_handler(CommandHandler("help", handlers.help_command))
     application.add_handler(CommandHandler("huy", handlers.cancel))
@@ -98,6 +103,13 @@ def build_application(settings: Settings, *, clock: Clock = utc_now) -> Applicat
     application.add_handler(CallbackQueryHandler(handlers.button_pressed))
     application.add_error_handler(handlers.report_error)
     return application
+
+
+def file_base_url(api_base_url: str) -> str:
+    """Where files are downloaded: "https://api.telegram.org/file/bot" beside ".../bot", and
+    likewise for a local Bot API server."""
+    root, _, last = api_base_url.rstrip("/").rpartition("/")
+    return f"{root}/file/{last}"
 
 
 async def post_shutdown(application: Application) -> None:

@@ -1,4 +1,5 @@
-"""Officials' commands: upcoming reporting deadlines, deadline reminders, the complaint inbox.
+"""Officials' commands: upcoming reporting deadlines, deadline reminders, the complaint inbox;
+and plan documents an official sends, read, shown and published on "Đăng".
 
 Only Telegram users listed in TELEGRAM_OFFICIAL_IDS reach these handlers (``add_handlers``
 filters on the user); everyone else gets a polite refusal. The work is the officials' desk's
@@ -10,20 +11,47 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
 from sqlalchemy.exc import SQLAlchemyError
-from telegram import Bot, BotCommand, BotCommandScopeChat, Update
-from telegram.error import Forbidden, TelegramError
-from telegram.ext import Application, CommandHandler, ContextTypes, filters
+from telegram import (
+    Bot,
+    BotCommand,
+    BotCommandScopeChat,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+)
+from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
 
 from bot.officials.telegram_courier import sender_id, telegram_chat_id
 from bot.telegram.formatting import split_message
-from bot.telegram.handlers import HELP, message_of
+from bot.telegram.handlers import HELP, chat_id_of, message_of
 from knowledge.feedback import FeedbackError
 from knowledge.officials import ComplaintView, OfficialsDesk
+from knowledge.officials.plans import (
+    LEVELS,
+    UPLOAD_MAX_BYTES,
+    IntakeRefused,
+    PendingPlan,
+    PlanDesk,
+    PlanExpired,
+    UnreadableDocument,
+    field_names,
+)
 from knowledge.plans.deadlines import DeadlineOccurrence
+from knowledge.plans.formats.base import MB
 from knowledge.reminders.service import DAYS_BEFORE_MAX
 from knowledge.shared.periods import vietnam_today
 from knowledge.shared.text import fold_vi
@@ -33,6 +61,8 @@ log = logging.getLogger(__name__)
 
 DESK = "officials_desk"  # bot_data: the OfficialsDesk
 DAYS_BEFORE = "reminder_days_before"  # bot_data: days ahead when /nhacviec names no number
+PLANS = "plan_desk"  # bot_data: the PlanDesk (plan documents officials send)
+OFFICIAL_IDS = "official_ids"  # bot_data: who may answer a plan preview's buttons
 REMINDER_JOB = "nhac_viec"
 REMINDER_CHECK_S = 300.0  # a reminder goes out at most this late after its hour
 REMINDER_FIRST_S = 10.0
@@ -291,3 +321,196 @@ def inbox_text(items: Sequence[ComplaintView], limit: int) -> str:
     return "\n\n".join(
         [header, *(complaint_lines(item) for item in items), text("officials.inbox_footer")]
     )
+
+
+# --- an official sends a plan document ------------------------------------------------------------
+
+SAMPLE_SHOWN = 3  # sample tasks in the chat (the web page shows them all)
+TASK_SHOWN = 200  # characters of a sample task
+
+
+@dataclass(frozen=True)
+class PlanAnswer:
+    """What a button under a plan preview sends: kept by python-telegram-bot (arbitrary
+    callback data), so only a key travels through Telegram."""
+
+    token: str
+    action: Literal["publish", "force", "cancel"]
+
+
+def add_plan_handlers(application: Application, official_ids: Collection[int]) -> None:
+    """Documents from officials are read as plans; a citizen's document goes on to the
+    general handlers (which answer that only text is read). Call before those."""
+    officials_only = filters.User(user_id=official_ids)
+    application.add_handler(
+        MessageHandler(
+            filters.UpdateType.MESSAGE & filters.Document.ALL & officials_only, plan_sent
+        )
+    )
+    application.add_handler(CallbackQueryHandler(plan_answered, pattern=PlanAnswer))
+    application.bot_data[OFFICIAL_IDS] = frozenset(official_ids)
+
+
+async def plan_sent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The document, downloaded (bounded), read and shown with "Đăng" / "Hủy"."""
+    message = message_of(update)
+    document = message.document
+    if document is None:
+        return
+    name = document.file_name or "ke-hoach"
+    if (document.file_size or 0) > UPLOAD_MAX_BYTES:
+        await message.reply_text(_too_big(name, document.file_size or 0))
+        return
+    desk: PlanDesk = context.bot_data[PLANS]
+    await message.reply_text(say("officials.plan_reading", name=name))
+    try:
+        telegram_file = await document.get_file()
+        if (telegram_file.file_size or 0) > UPLOAD_MAX_BYTES:
+            await message.reply_text(_too_big(name, telegram_file.file_size or 0))
+            return
+        content = bytes(await telegram_file.download_as_bytearray())
+    except TelegramError:
+        log.exception("document %s could not be downloaded", document.file_id)
+        await message.reply_text(text("officials.plan_failed"))
+        return
+    if len(content) > UPLOAD_MAX_BYTES:
+        await message.reply_text(_too_big(name, len(content)))
+        return
+    try:
+        pending = await desk.read(name, content)
+    except (UnreadableDocument, IntakeRefused) as error:
+        await message.reply_text(polite(str(error)))
+        return
+    except Exception:
+        log.exception("plan document %s could not be read", name)
+        await message.reply_text(text("officials.plan_failed"))
+        return
+    pieces = split_message(preview_text(pending))
+    for piece in pieces[:-1]:
+        await message.reply_text(piece)
+    await message.reply_text(pieces[-1], reply_markup=plan_keyboard(pending))
+
+
+async def plan_answered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    if query is None or not isinstance(query.data, PlanAnswer):
+        return
+    if query.from_user.id not in context.bot_data.get(OFFICIAL_IDS, frozenset()):
+        await query.answer(REFUSED, show_alert=True)
+        return
+    await query.answer()
+    if isinstance(query.message, Message):
+        try:
+            await query.edit_message_reply_markup(reply_markup=None)
+        except BadRequest:
+            return  # the keyboard is already gone: a second tap, answered once
+    desk: PlanDesk = context.bot_data[PLANS]
+    chat_id, answer = chat_id_of(update), query.data
+    if answer.action == "cancel":
+        desk.discard(answer.token)
+        await context.bot.send_message(chat_id, polite(text("officials.plan_discarded")))
+        return
+    await context.bot.send_message(chat_id, text("officials.plan_publishing"))
+    try:
+        published = await desk.publish(answer.token, force=answer.action == "force")
+    except (PlanExpired, IntakeRefused) as error:
+        await context.bot.send_message(chat_id, polite(str(error)))
+        return
+    await context.bot.send_message(
+        chat_id, polite(say("officials.plan_published", slug=published.slug))
+    )
+
+
+def _too_big(name: str, size: int) -> str:
+    return say(
+        "officials.plan_too_big",
+        name=name,
+        size=f"{size / MB:.1f}",
+        limit=UPLOAD_MAX_BYTES // MB,
+    )
+
+
+def plan_keyboard(pending: PendingPlan) -> InlineKeyboardMarkup:
+    cancel = InlineKeyboardButton(
+        text("officials.plan_button_cancel"), callback_data=PlanAnswer(pending.token, "cancel")
+    )
+    if not pending.publishable:
+        return InlineKeyboardMarkup([[cancel]])
+    publish = (
+        InlineKeyboardButton(
+            text("officials.plan_button_force"), callback_data=PlanAnswer(pending.token, "force")
+        )
+        if pending.needs_force
+        else InlineKeyboardButton(
+            text("officials.plan_button_publish"),
+            callback_data=PlanAnswer(pending.token, "publish"),
+        )
+    )
+    return InlineKeyboardMarkup([[publish, cancel]])
+
+
+def preview_text(pending: PendingPlan) -> str:
+    """What was read, as a chat message: metadata, counts, a few tasks, unknown units,
+    warnings, and the question the buttons answer."""
+    preview, meta = pending.preview, pending.preview.metadata
+    unknown = text("officials.plan_not_stated")
+
+    def shown(name: str) -> str:
+        value = meta.get(name)
+        if isinstance(value, date):
+            return _day(value)
+        if name == "level" and value:
+            return text(f"officials.plan_level_{value}") if value in LEVELS else str(value)
+        return str(value) if value not in (None, "") else unknown
+
+    pages = f", {preview.pages} trang" if preview.pages else ""
+    head = [
+        say("officials.plan_read", name=preview.file_name, kind=preview.file_kind, pages=pages),
+        say("officials.plan_title", title=shown("title")),
+        say(
+            "officials.plan_citation",
+            **{n: shown(n) for n in ("number", "issued", "issuer", "locality", "level", "year")},
+        ),
+        say(
+            "officials.plan_counts",
+            tasks=preview.counts["tasks"],
+            targets=preview.counts["targets"],
+            deadlines=preview.counts["deadlines"],
+            without_lead=preview.counts["tasks_without_lead"],
+        ),
+    ]
+    blocks = ["\n".join(head)]
+    if preview.sample:
+        tasks = [
+            say(
+                "officials.plan_task",
+                text=shorten(task.text, TASK_SHOWN),
+                lead=", ".join(task.lead) or unknown,
+                support=", ".join(task.support) or unknown,
+                due=task.due or unknown,
+            )
+            for task in preview.sample[:SAMPLE_SHOWN]
+        ]
+        blocks.append("\n".join([text("officials.plan_sample"), *tasks]))
+    if preview.unresolved:
+        units = [
+            say(
+                "officials.plan_unresolved_nearest"
+                if unit.nearest
+                else "officials.plan_unresolved_unit",
+                name=unit.name,
+                nearest=unit.nearest,
+            )
+            for unit in preview.unresolved
+        ]
+        blocks.append("\n".join([text("officials.plan_unresolved"), *units]))
+    if pending.warnings:
+        warnings = [say("officials.plan_warning", warning=w) for w in pending.warnings]
+        blocks.append("\n".join([text("officials.plan_warnings"), *warnings]))
+    if not pending.publishable:
+        blocks.append(say("officials.plan_missing_metadata", fields=field_names(pending.missing)))
+    elif pending.needs_force:
+        blocks.append(text("officials.plan_ask_force"))
+    else:
+        blocks.append(text("officials.plan_ask"))
+    return "\n\n".join(blocks)

@@ -17,10 +17,11 @@ import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from aiohttp import web
+from aiohttp import BodyPartReader, web
 
 from bot.officials.telegram_courier import CHANNEL as TELEGRAM
 from bot.officials.telegram_courier import TELEGRAM_API, token_courier
@@ -34,7 +35,16 @@ from knowledge.feedback import (
     normalize_feedback_code,
 )
 from knowledge.officials import ComplaintView, Courier, Delivery, OfficialsDesk, outcome_text
+from knowledge.officials.plans import (
+    LEVELS,
+    UPLOAD_MAX_BYTES,
+    IntakeRefused,
+    PlanDesk,
+    PlanExpired,
+    UnreadableDocument,
+)
 from knowledge.plans.deadlines import DeadlineOccurrence
+from knowledge.plans.formats.base import MB
 from knowledge.shared.clock import Clock, utc_now
 from knowledge.shared.db import get_engine
 from knowledge.shared.settings import load_settings as load_knowledge_settings
@@ -61,6 +71,7 @@ class OfficialsPage:
     """What the page's handlers share: the desk, and the login when the page is on."""
 
     desk: OfficialsDesk
+    plans: PlanDesk
     sessions: Sessions | None  # None: the page is off, for ``disabled_reason``
     disabled_reason: str
 
@@ -104,13 +115,16 @@ def setup(
     *,
     clock: Clock = utc_now,
     deliver: Courier | None = None,
+    sources_dir: Path | None = None,
 ) -> None:
+    """``sources_dir``: where plans are published (knowledge/plans/sources by default)."""
     token = environ.get("OFFICIALS_WEB_TOKEN", "").strip()
     problem = token_problem(token)
     engine = get_engine(load_knowledge_settings(environ).database_url)
     desk = OfficialsDesk(engine, clock=clock, couriers=couriers(environ), deliver=deliver)
     app[PAGE] = OfficialsPage(
         desk=desk,
+        plans=PlanDesk(engine, sources_dir=sources_dir),
         sessions=None if problem else Sessions(token, clock),
         disabled_reason=problem or "",
     )
@@ -120,6 +134,11 @@ def setup(
     app.router.add_post(f"{PREFIX}/dang-xuat", logout)
     app.router.add_post(f"{PREFIX}/phan-anh/{{code}}/xong", mark_form)
     app.router.add_post(f"{PREFIX}/phan-anh/{{code}}/tra-loi", reply_form)
+    app.router.add_get(f"{PREFIX}/ke-hoach", plans_page)
+    app.router.add_post(f"{PREFIX}/ke-hoach/tai-len", upload_plan)
+    app.router.add_post(f"{PREFIX}/ke-hoach/dang", publish_plan)
+    app.router.add_post(f"{PREFIX}/ke-hoach/huy", discard_plan)
+    app.router.add_post(f"{PREFIX}/ke-hoach/{{slug}}/go", withdraw_plan)
     app.router.add_get(f"{PREFIX}/api/han-bao-cao", deadlines_api)
     app.router.add_get(f"{PREFIX}/api/phan-anh", complaints_api)
     app.router.add_post(f"{PREFIX}/api/phan-anh/{{code}}/xong", mark_api)
@@ -401,3 +420,142 @@ def complaint_json(item: ComplaintView) -> dict[str, Any]:
         "reply": item.reply,
         "replied_at": item.replied_at.isoformat() if item.replied_at else None,
     }
+
+
+# --- plans: upload, preview, publish, withdraw -------------------------------------------------
+# Forms like the others: the session cookie is SameSite=Strict, so another site's form posts
+# without it and meets the login page; the file is read in a child process, off the event loop.
+
+_SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
+_YEAR = re.compile(r"\d{4}")
+# The form's other fields and multipart framing, on top of the file itself.
+_FORM_OVERHEAD = 64 * 1024
+_CHUNK = 64 * 1024
+
+
+class _FormProblem(Exception):
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def _plans(request: web.Request) -> PlanDesk:
+    return request.app[PAGE].plans
+
+
+async def plans_page(request: web.Request) -> web.Response:
+    return await _render_plans(request, notice=plans_notice(request.query))
+
+
+async def _render_plans(request: web.Request, notice: str = "", error: str = "") -> web.Response:
+    plans = await _plans(request).plans()
+    return _html(pages.plans_page(plans, notice, error), 400 if error else 200)
+
+
+def plans_notice(query: Mapping[str, str]) -> str:
+    """What a plan form's redirect asks to say; "" for anything unexpected."""
+    slug = query.get("ma", "")
+    kind = query.get("thong_bao")
+    if kind == "huy":
+        return text("officials.plan_discarded")
+    if not _SLUG.fullmatch(slug):
+        return ""
+    if kind == "dang":
+        return say("officials.plan_published", slug=slug)
+    if kind == "go":
+        return say("officials.plan_withdrawn", slug=slug)
+    return ""
+
+
+async def upload_plan(request: web.Request) -> web.Response:
+    """The uploaded file, read and shown; nothing is published yet."""
+    try:
+        name, content, overrides = await read_upload(request)
+    except _FormProblem as problem:
+        plans = await _plans(request).plans()
+        return _html(pages.plans_page(plans, error=str(problem)), problem.status)
+    try:
+        pending = await _plans(request).read(name, content, overrides)
+    except (UnreadableDocument, IntakeRefused) as error:
+        return _html(pages.message_page(text("web.plan_not_read"), str(error)), 422)
+    return _html(pages.plan_preview_page(pending))
+
+
+async def read_upload(request: web.Request) -> tuple[str, bytes, dict[str, Any]]:
+    """The file of the upload form (at most UPLOAD_MAX_BYTES, counted as it arrives) and the
+    metadata the official gave."""
+    limit = UPLOAD_MAX_BYTES
+    too_big = _FormProblem(say("web.upload_too_big", limit=limit // MB), 413)
+    if request.content_length is not None and request.content_length > limit + _FORM_OVERHEAD:
+        raise too_big
+    try:
+        reader = await request.multipart()
+    except (AssertionError, ValueError, KeyError) as error:  # not multipart/form-data
+        raise _FormProblem(text("web.upload_bad_form")) from error
+    name, content, fields = "", b"", {}
+    while (part := await reader.next()) is not None:
+        if not isinstance(part, BodyPartReader):
+            raise _FormProblem(text("web.upload_bad_form"))
+        if part.name == "tep" and part.filename:
+            name, content = part.filename, await _read_bounded(part, limit, too_big)
+        elif part.name in ("nam", "dia_ban", "cap"):
+            value = await _read_bounded(part, 1024, _FormProblem(text("web.upload_bad_form")))
+            fields[part.name] = value.decode("utf-8", "replace").strip()
+    if not name or not content:
+        raise _FormProblem(text("web.upload_no_file"))
+    overrides: dict[str, Any] = {}
+    if fields.get("nam"):
+        if not _YEAR.fullmatch(fields["nam"]):
+            raise _FormProblem(text("web.bad_year"))
+        overrides["year"] = int(fields["nam"])
+    if fields.get("dia_ban"):
+        overrides["locality"] = fields["dia_ban"][:100]
+    if fields.get("cap") in LEVELS:
+        overrides["level"] = fields["cap"]
+    return name, content, overrides
+
+
+async def _read_bounded(part: BodyPartReader, limit: int, problem: _FormProblem) -> bytes:
+    data = bytearray()
+    while chunk := await part.read_chunk(_CHUNK):
+        data += chunk
+        if len(data) > limit:
+            raise problem
+    return bytes(data)
+
+
+async def publish_plan(request: web.Request) -> web.Response:
+    form = await request.post()
+    token = form.get("ma")
+    token = token if isinstance(token, str) else ""
+    desk = _plans(request)
+    try:
+        published = await desk.publish(token, force=form.get("ep") == "1")
+    except PlanExpired as error:
+        return _html(pages.message_page(text("web.plan_not_published"), str(error)), 410)
+    except IntakeRefused as error:
+        pending = desk.pending(token)
+        if pending is None:
+            return _html(pages.message_page(text("web.plan_not_published"), str(error)), 409)
+        return _html(pages.plan_preview_page(pending, error=str(error)), 409)
+    location = f"{PREFIX}/ke-hoach?{urlencode({'thong_bao': 'dang', 'ma': published.slug})}"
+    return _see_other(location)
+
+
+async def discard_plan(request: web.Request) -> web.Response:
+    form = await request.post()
+    token = form.get("ma")
+    _plans(request).discard(token if isinstance(token, str) else "")
+    return _see_other(f"{PREFIX}/ke-hoach?thong_bao=huy")
+
+
+async def withdraw_plan(request: web.Request) -> web.Response:
+    slug, form = request.match_info["slug"], await request.post()
+    if form.get("xac_nhan") != "1":
+        return await _render_plans(request, error=text("web.withdraw_unconfirmed"))
+    try:
+        await _plans(request).withdraw(slug)
+    except IntakeRefused as error:
+        status = 404 if error.reason == "not_found" else 409
+        return _html(pages.message_page(text("web.plan_not_withdrawn"), str(error)), status)
+    return _see_other(f"{PREFIX}/ke-hoach?{urlencode({'thong_bao': 'go', 'ma': slug})}")

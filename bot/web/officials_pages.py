@@ -16,7 +16,11 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from knowledge.feedback import STATUSES
 from knowledge.officials import ComplaintView
+from knowledge.officials.plans import LEVELS, UPLOAD_MAX_BYTES, PendingPlan, field_names
 from knowledge.plans.deadlines import DeadlineOccurrence, RecurringRule
+from knowledge.plans.formats.base import MB
+from knowledge.plans.service import PlanInfo
+from knowledge.shared.wording import say, text
 
 TEMPLATES = Path(__file__).parent / "templates"
 WEEKDAYS = ("T2", "T3", "T4", "T5", "T6", "T7", "CN")  # Vietnamese weeks start on Monday
@@ -116,3 +120,59 @@ def _cell(day: date, month: date, today: date, due: list[DeadlineOccurrence]) ->
         if applies
     )
     return DayCell(day, classes, tuple(due))
+
+
+# --- plans: upload, preview, withdraw ------------------------------------------------------------
+
+_METADATA_LABELS = (
+    ("title", "Tên văn bản"),
+    ("number", "Số hiệu"),
+    ("issued", "Ngày ban hành"),
+    ("issuer", "Cơ quan ban hành"),
+    ("locality", "Địa bàn"),
+    ("level", "Cấp"),
+    ("year", "Năm"),
+)
+
+
+def level_labels() -> dict[str, str]:
+    return {level: text(f"officials.plan_level_{level}") for level in LEVELS}
+
+
+def plans_page(plans: Sequence[PlanInfo], notice: str = "", error: str = "") -> str:
+    return render(
+        "plans.html",
+        plans=plans,
+        notice=notice,
+        error=error,
+        levels=level_labels(),
+        max_mb=UPLOAD_MAX_BYTES // MB,
+    )
+
+
+def plan_preview_page(pending: PendingPlan, error: str = "") -> str:
+    not_stated = text("officials.plan_not_stated")
+    metadata = pending.preview.metadata
+    levels = level_labels()
+
+    def shown(name: str) -> str:
+        value = metadata.get(name)
+        if isinstance(value, date):
+            return f"{value:%d/%m/%Y}"
+        if name == "level" and value:
+            return levels.get(str(value), str(value))
+        return str(value) if value not in (None, "") else not_stated
+
+    missing_text = (
+        say("officials.plan_missing_metadata", fields=field_names(pending.missing))
+        if pending.missing
+        else ""
+    )
+    return render(
+        "plan_preview.html",
+        pending=pending,
+        metadata=[(label, shown(name)) for name, label in _METADATA_LABELS],
+        not_stated=not_stated,
+        missing_text=missing_text,
+        error=error,
+    )

@@ -66,8 +66,10 @@ def create_app(
     *,
     clock: Clock = utc_now,
     deliver: Courier | None = None,
+    plan_sources: Path | None = None,
 ) -> web.Application:
-    """The web app; ``clock`` and ``deliver`` (replies to Telegram citizens) are for tests."""
+    """The web app; ``clock``, ``deliver`` (replies to Telegram citizens) and ``plan_sources``
+    (where uploaded plans are published) are for tests."""
     app = web.Application()
     app[WIDGET_CONFIG] = widget_config(environ)
     app[ENVIRON] = environ
@@ -79,7 +81,7 @@ def create_app(
     app.router.add_static("/static/", STATIC)
     if SOCKET_IO_CLIENT.is_dir():
         app.router.add_static("/vendor/socket.io/", SOCKET_IO_CLIENT)
-    officials.setup(app, environ, clock=clock, deliver=deliver)
+    officials.setup(app, environ, clock=clock, deliver=deliver, sources_dir=plan_sources)
     return app
 
 

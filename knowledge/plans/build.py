@@ -10,6 +10,7 @@ either the old or the new one, and a rebuild yields the same rows with the same 
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from collections import Counter
@@ -33,6 +34,7 @@ from knowledge.plans.ingest.records import (
 from knowledge.plans.ingest.targets import extract_targets
 from knowledge.plans.manifest import Manifest, load_manifests
 from knowledge.plans.models import (
+    BuildStamp,
     Document,
     ReportingDeadline,
     Responsibility,
@@ -62,6 +64,7 @@ _Fact = TypeVar("_Fact", ParsedTarget, ParsedDeadline)
 # The tables a build owns (others share ``Base``: dossiers, feedback), children before
 # parents so that deleting in this order never breaks a foreign key.
 KNOWLEDGE_TABLES = (
+    BuildStamp,
     TaskUnit,
     Task,
     Target,
@@ -188,6 +191,8 @@ def build(
             for model in KNOWLEDGE_TABLES:
                 session.execute(delete(model))
             session.add_all(rows.in_order())
+            # In the same transaction: a reader sees the new rows and their stamp, or neither.
+            session.add(BuildStamp(id=STAMP_ID, stamp=fingerprint(rows)))
     invalidate(engine)  # this process would otherwise answer from its copy of the old build
     return BuildReport(
         documents=len(rows.documents),
@@ -200,6 +205,22 @@ def build(
         seconds=time.perf_counter() - started,
         per_document=tuple(rows.counts),
     )
+
+
+STAMP_ID = 1
+
+
+def fingerprint(rows: Rows) -> str:
+    """A digest of every value a build writes: two builds of the same sources give the same
+    one, so other processes reload their catalog only when the knowledge base changed."""
+    digest = hashlib.sha256()
+    for row in rows.in_order():
+        table = row.__table__
+        digest.update(table.name.encode())
+        for column in table.columns:
+            digest.update(b"\x1f" + repr(getattr(row, column.key)).encode())
+        digest.update(b"\x1e")
+    return digest.hexdigest()
 
 
 def collect(

@@ -152,3 +152,14 @@ class Responsibility(Base):
     line: Mapped[int] = mapped_column(Integer)
 
     unit: Mapped[Unit] = relationship()
+
+
+class BuildStamp(Base):
+    """One row: a fingerprint of what the last build wrote. Every process's catalog compares
+    it with the one it loaded, so a plan published from another process is seen without a
+    restart (``knowledge.plans.search.catalog``)."""
+
+    __tablename__ = "knowledge_build"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)  # always 1
+    stamp: Mapped[str] = mapped_column(String(64))

@@ -8,20 +8,33 @@ with its topic heading; a deadline with its recipient.
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TypeVar
 
 from sqlalchemy import Engine, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
 
-from knowledge.plans.models import Document, ReportingDeadline, Responsibility, Target, Task, Unit
+from knowledge.plans.models import (
+    BuildStamp,
+    Document,
+    ReportingDeadline,
+    Responsibility,
+    Target,
+    Task,
+    Unit,
+)
 from knowledge.plans.retrieval import Hit, TopicIndex
 from knowledge.plans.units import CanonicalUnit, UnitRegistry
 from knowledge.shared.db import get_engine, session_scope
 from knowledge.shared.text import fold_vi
+
+logger = logging.getLogger(__name__)
 
 # --- the in-memory catalog ---------------------------------------------------------------------
 
@@ -145,7 +158,10 @@ class Catalog:
         targets: Sequence[TargetRecord],
         deadlines: Sequence[DeadlineRecord],
         responsibilities: Sequence[ResponsibilityRecord],
+        *,
+        stamp: str | None = None,
     ) -> None:
+        self.stamp = stamp  # the build this catalog was loaded from (``read_stamp``)
         self.documents = {d.slug: d for d in documents}
         self.registry = registry
         self.units = {u.id: u for u in units}
@@ -234,18 +250,81 @@ def _search_in(
     return [(facts[hit.position], hit) for hit in hits]
 
 
-_CATALOGS: dict[str, Catalog] = {}
+# How often, at most, a process asks the database whether the knowledge base was rebuilt
+# (by another process: a build in this one drops its copy at once, see ``invalidate``).
+RELOAD_CHECK_S = 5.0
+
+
+@dataclass
+class _Cached:
+    catalog: Catalog
+    checked: float  # time.monotonic() of the last look at the build stamp
+    refreshing: bool = False
+
+
+_CATALOGS: dict[str, _Cached] = {}
 _LOCK = threading.Lock()
 
 
 def catalog(engine: Engine | None = None) -> Catalog:
-    """The catalog of ``engine``'s knowledge base, loaded on first use in this process."""
+    """The catalog of ``engine``'s knowledge base, loaded on first use in this process.
+
+    Searches never wait on the database: at most every ``RELOAD_CHECK_S`` seconds a call starts
+    a background look at the build stamp and, when another process has rebuilt the base (an
+    official published or withdrew a plan), a load of the new catalog, which then replaces the
+    old one; calls meanwhile answer from the old one.
+    """
     engine = engine or get_engine()
     key = str(engine.url)
     with _LOCK:
-        if key not in _CATALOGS:
-            _CATALOGS[key] = load_catalog(engine)
-        return _CATALOGS[key]
+        cached = _CATALOGS.get(key)
+        if cached is None:
+            cached = _CATALOGS[key] = _Cached(load_catalog(engine), time.monotonic())
+            return cached.catalog
+        now = time.monotonic()
+        due = not cached.refreshing and now - cached.checked >= RELOAD_CHECK_S
+        if due:
+            cached.refreshing, cached.checked = True, now
+    if due:
+        threading.Thread(
+            target=_refresh_quietly, args=(engine, key, cached), name="catalog-reload", daemon=True
+        ).start()
+    return cached.catalog
+
+
+def refresh(engine: Engine | None = None) -> bool:
+    """Reload ``engine``'s catalog now if the base was rebuilt since it was loaded; whether it
+    was. Calls to ``catalog`` keep answering from the old catalog until the new one is ready."""
+    engine = engine or get_engine()
+    key = str(engine.url)
+    with _LOCK:
+        cached = _CATALOGS.get(key)
+    if cached is None:
+        catalog(engine)
+        return True
+    return _refresh(engine, key, cached)
+
+
+def _refresh(engine: Engine, key: str, cached: _Cached) -> bool:
+    if read_stamp(engine) == cached.catalog.stamp:
+        return False
+    fresh = load_catalog(engine)
+    with _LOCK:
+        if _CATALOGS.get(key) is not cached:
+            return False  # a build in this process dropped it meanwhile: the next call loads
+        _CATALOGS[key] = _Cached(fresh, time.monotonic())
+    logger.info("knowledge base rebuilt elsewhere: catalog reloaded (%s)", fresh.stamp)
+    return True
+
+
+def _refresh_quietly(engine: Engine, key: str, cached: _Cached) -> None:
+    try:
+        _refresh(engine, key, cached)
+    except Exception:
+        # The old catalog keeps answering; the next check tries again.
+        logger.exception("catalog reload failed")
+    finally:
+        cached.refreshing = False
 
 
 def invalidate(engine: Engine) -> None:
@@ -254,7 +333,21 @@ def invalidate(engine: Engine) -> None:
         _CATALOGS.pop(str(engine.url), None)
 
 
+def read_stamp(engine: Engine) -> str | None:
+    """The fingerprint of the last build (``build.fingerprint``); None for a base built before
+    builds were stamped, or not built."""
+    try:
+        with engine.connect() as connection:
+            found = connection.execute(select(BuildStamp.stamp).where(BuildStamp.id == 1))
+            return found.scalar_one_or_none()
+    except SQLAlchemyError:
+        return None
+
+
 def load_catalog(engine: Engine) -> Catalog:
+    # The stamp first: should a build land between the two reads, the catalog holds the new
+    # rows under the old stamp and the next check reloads once more; never the reverse.
+    stamp = read_stamp(engine)
     with session_scope(engine) as session:
         documents = {d.id: _document_info(d) for d in session.scalars(select(Document))}
         unit_rows = list(session.scalars(select(Unit).options(selectinload(Unit.aliases))))
@@ -313,6 +406,7 @@ def load_catalog(engine: Engine) -> Catalog:
         targets,
         deadlines,
         responsibilities,
+        stamp=stamp,
     )
 
 

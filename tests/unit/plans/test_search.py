@@ -3,15 +3,22 @@ filters, and the ranking rules that matter for answers."""
 
 from __future__ import annotations
 
+import time
 import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
 
+from knowledge.plans import build as build_module
+from knowledge.plans import search as search_module
 from knowledge.plans.build import build
+from knowledge.plans.manifest import SOURCES_DIR, load_manifests
 from knowledge.plans.retrieval import TopicIndex, syllables
-from knowledge.plans.search import Catalog, TaskFilter, catalog
+from knowledge.plans.search import Catalog, TaskFilter, catalog, read_stamp, refresh
 from knowledge.plans.units import resolve
+from knowledge.shared.db import make_engine
 from knowledge.shared.text import expand_abbreviations
 
 
@@ -82,7 +89,9 @@ def test_filters_restrict_to_a_document_locality_or_year(kb: Catalog) -> None:
 def test_unit_and_role_filters(kb: Catalog) -> None:
     # Hà Nội's office leads the "Xây dựng Kế hoạch ..." rows of VII and supports the Viện's
     # "Nghiên cứu ..." rows (I.4, I.5).
-    office = frozenset({resolve("Văn phòng UBNDTP", "Hà Nội").id})
+    unit = resolve("Văn phòng UBNDTP", "Hà Nội")
+    assert unit is not None
+    office = frozenset({unit.id})
     led = kb.search_tasks("kế hoạch", TaskFilter(unit_ids=office, role="lead"))
     supported = kb.search_tasks("nghiên cứu", TaskFilter(unit_ids=office, role="support"))
     assert led
@@ -145,3 +154,85 @@ def test_catalog_is_loaded_once_and_reloaded_after_a_build(kb_engine: Engine, kb
     reloaded = catalog(kb_engine)
     assert reloaded is not first
     assert [t.id for t in reloaded.tasks] == [t.id for t in first.tasks]
+
+
+# --- a plan published by another process is seen without a restart -------------------------------
+
+SHIPPED = SOURCES_DIR / "hungyen-tinh-cchc-2020.txt"
+NEW_PLAN = Path(__file__).parents[2] / "plans" / "laichau-tieuchuan-2025.txt"
+NEW_TASK = "rà soát văn bản quy phạm pháp luật về tiêu chuẩn và quy chuẩn kỹ thuật"
+
+
+@pytest.fixture
+def two_processes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[Engine, Engine, Path]]:
+    """One database seen by two engines: the assistant's (which searches) and an official's
+    tool (which publishes). A build calls ``invalidate`` in its own process only: here it
+    must not reach the assistant's cache, as it would not across processes."""
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    (sources / SHIPPED.name).write_bytes(SHIPPED.read_bytes())
+    url = f"sqlite:///{tmp_path / 'kb.db'}"
+    assistant, official = make_engine(url), make_engine(url)
+    build(official, manifests=load_manifests(sources))
+    monkeypatch.setattr(build_module, "invalidate", lambda _engine: None)
+    yield assistant, official, sources
+    search_module.invalidate(assistant)
+    assistant.dispose()
+    official.dispose()
+
+
+def _publish_new_plan(official: Engine, sources: Path) -> None:
+    (sources / "laichau-tieuchuan-2025.txt").write_bytes(NEW_PLAN.read_bytes())
+    build(official, manifests=load_manifests(sources))
+
+
+def _finds_new_task(kb: Catalog) -> bool:
+    hits = kb.search_tasks(NEW_TASK, TaskFilter(document="laichau-tieuchuan-2025"), limit=1)
+    return bool(hits) and "quy phạm pháp luật" in hits[0][0].text
+
+
+def test_reload_a_plan_published_elsewhere_is_answered_without_a_restart(
+    two_processes: tuple[Engine, Engine, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assistant, official, sources = two_processes
+    before = catalog(assistant)
+    assert "laichau-tieuchuan-2025" not in before.documents
+    _publish_new_plan(official, sources)
+    # Within the check interval the assistant answers from what it has, without a query.
+    assert catalog(assistant) is before
+    monkeypatch.setattr(search_module, "RELOAD_CHECK_S", 0.0)
+    # The call that notices the new build still answers at once, from the old catalog ...
+    assert catalog(assistant) is before
+    # ... while the new one loads in the background and then replaces it.
+    deadline = time.monotonic() + 20
+    while (after := catalog(assistant)) is before and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert after is not before
+    assert "laichau-tieuchuan-2025" in after.documents
+    assert _finds_new_task(after)
+
+
+def test_reload_only_when_the_base_changed(two_processes: tuple[Engine, Engine, Path]) -> None:
+    assistant, official, sources = two_processes
+    before = catalog(assistant)
+    build(official, manifests=load_manifests(sources))  # the same sources again
+    assert read_stamp(assistant) == before.stamp is not None
+    assert refresh(assistant) is False and catalog(assistant) is before
+    _publish_new_plan(official, sources)
+    assert read_stamp(assistant) != before.stamp
+    assert refresh(assistant) is True
+    assert _finds_new_task(catalog(assistant))
+    (sources / "laichau-tieuchuan-2025.txt").unlink()  # withdrawn
+    build(official, manifests=load_manifests(sources))
+    assert refresh(assistant) is True
+    assert "laichau-tieuchuan-2025" not in catalog(assistant).documents
+
+
+def test_reload_a_base_built_before_stamps_keeps_its_catalog(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    try:
+        assert read_stamp(engine) is None  # no table at all
+    finally:
+        engine.dispose()

@@ -58,12 +58,19 @@ class FakeBotApi:
     keyboard_removed: set[int] = field(default_factory=set)
     delivered: list[dict[str, Any]] = field(default_factory=list)  # messages as Telegram has them
     base_url: str = ""
+    files: dict[str, bytes] = field(default_factory=dict)  # file_id -> content, for getFile
     _message_ids: itertools.count = field(default_factory=lambda: itertools.count(100))
 
     def app(self) -> web.Application:
         app = web.Application()
         app.router.add_post(f"/bot{TOKEN}/{{method}}", self.handle)
+        app.router.add_get(f"/file/bot{TOKEN}/documents/{{file_id}}", self.download)
         return app
+
+    async def download(self, request: web.Request) -> web.Response:
+        self.requests.append(("download", {"file_id": request.match_info["file_id"]}))
+        content = self.files.get(request.match_info["file_id"])
+        return web.Response(body=content) if content is not None else web.Response(status=404)
 
     async def handle(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
@@ -88,6 +95,14 @@ class FakeBotApi:
     def result(self, method: str, params: dict[str, Any]) -> Any:
         if method == "getMe":
             return BOT_USER
+        if method == "getFile":
+            file_id = str(params["file_id"])
+            return {
+                "file_id": file_id,
+                "file_unique_id": f"u-{file_id}",
+                "file_size": len(self.files.get(file_id, b"")),
+                "file_path": f"documents/{file_id}",
+            }
         if method == "sendMessage":
             message = {
                 "message_id": next(self._message_ids),
@@ -218,6 +233,25 @@ def message_update(
     return Update.de_json({"update_id": next(_update_ids), "message": message}, application.bot)
 
 
+def document_update(
+    application: Application,
+    file_id: str,
+    name: str,
+    size: int,
+    *,
+    user: dict[str, Any] = USER,
+) -> Update:
+    """A file sent as a document (the fake Bot API serves ``files[file_id]``)."""
+    document = {
+        "file_id": file_id,
+        "file_unique_id": f"u-{file_id}",
+        "file_name": name,
+        "mime_type": "application/octet-stream",
+        "file_size": size,
+    }
+    return message_update(application, user=user, document=document)
+
+
 def text_update(application: Application, text: str, *, user: dict[str, Any] = USER) -> Update:
     if text.startswith("/"):
         command = text.split()[0]
@@ -226,11 +260,17 @@ def text_update(application: Application, text: str, *, user: dict[str, Any] = U
     return message_update(application, user=user, text=text)
 
 
-def press_update(application: Application, delivered: dict[str, Any], data: str) -> Update:
+def press_update(
+    application: Application,
+    delivered: dict[str, Any],
+    data: str,
+    *,
+    user: dict[str, Any] = USER,
+) -> Update:
     """A press on a button of a message the bot sent, as the fake Bot API delivered it."""
     query = {
         "id": f"cb{next(_update_ids)}",
-        "from": USER,
+        "from": user,
         "chat_instance": "ci-1",
         "data": data,
         "message": delivered,
