@@ -363,5 +363,4 @@ def _manifest_yaml(preview: Preview) -> str:
         data["issued"] = None
     if preview.parser is not None:
         data["parser"] = preview.parser
-    data["note"] = f"Thêm bằng python -m knowledge add từ tệp “{preview.file_name}”"
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)

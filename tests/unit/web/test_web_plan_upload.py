@@ -143,6 +143,7 @@ async def test_upload_preview_publish_then_the_assistant_answers_from_the_new_pl
     reply = answer["text"]
     assert "Đơn vị chủ trì: Sở Khoa học và Công nghệ" in reply
     assert "Nguồn: Kế hoạch số 7360/KH-UBND ngày 19/11/2025, UBND tỉnh Lai Châu" in reply
+    assert "python -m" not in reply and "tệp" not in reply  # no trace of how it was added
 
     # The same preview cannot be published twice.
     again = await officials_page.post("/can-bo/ke-hoach/dang", data={"ma": hidden_token(shown)})
