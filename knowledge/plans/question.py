@@ -81,6 +81,7 @@ _PERIOD_KEYS = frozenset({"Q1", "Q2", "Q3", "Q4", "H1", "H2", "9M", "Y"})
 # A year counts when said as one ("năm 2024", "kế hoạch 2024"), not inside a range
 # ("giai đoạn 2021 - 2025") or a document number ("45/2020").
 _YEAR = re.compile(r"(?<![\d/])(?P<year>(?:19|20)\d\d)(?![\d/])")
+_HORIZON = re.compile(r"\b(?:tam nhin|den|toi)(?: nam)?\s*$")
 _RANGE_NEIGHBOUR = re.compile(r"(?:[-–]\s*$|^\s*[-–])")
 # Plan numbers as people write them: "146/KH-UBND", "kế hoạch 136", "quyết định 5743".
 _PLAN_NUMBER = re.compile(
@@ -383,6 +384,8 @@ def year_of(text: str, entity_values: Iterable[str]) -> int | None:
     for match in _YEAR.finditer(folded):
         before, after = folded[: match.start()], folded[match.end() :]
         if _RANGE_NEIGHBOUR.search(before) or _RANGE_NEIGHBOUR.search(after[:3]):
+            continue
+        if _HORIZON.search(before):  # "tầm nhìn đến năm 2030": a horizon, not the plan's year
             continue
         return int(match["year"])
     return None

@@ -130,3 +130,17 @@ async def test_what_the_assistant_does_not_handle_is_said_with_where_to_ask(
     assert answer.startswith("Dạ, việc này em chưa hỗ trợ được")
     assert "0221 123 456" in answer and "dichvucong.gov.vn" in answer
     assert "Nguồn" not in answer
+
+
+async def test_a_plan_question_routed_to_the_faq_is_read_by_the_plan_reader(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # City plan IV.5.a: Phòng Tài chính - Kế hoạch thành phố leads cải cách tài chính công.
+    monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    answer = await reply(
+        engine,
+        "Ở thành phố Hưng Yên năm 2024 thì cải cách tài chính công do phòng nào chủ trì?",
+        "ask_online_service",
+    )
+    assert "Đơn vị chủ trì: Phòng Tài chính - Kế hoạch thành phố" in answer
+    assert "Mục IV.5.a" in answer

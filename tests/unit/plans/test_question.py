@@ -99,6 +99,8 @@ def test_a_locality_normalised_by_the_nlu_wins_over_the_text() -> None:
         ("kế hoạch CCHC 2024 của TP Hưng Yên số mấy", 2024),
         ("lịch nộp báo cáo CCHC năm 2026", 2026),  # said as a year, though no plan has it
         ("ke hoach cchc 2022 cua ha noi", 2022),  # a year without "năm"
+        ("chương trình chính quyền số 2021-2025, tầm nhìn 2030", None),  # a horizon
+        ("phấn đấu đến năm 2030", None),
         ("đề án đào tạo bồi dưỡng cán bộ công chức giai đoạn 2021 - 2025", None),
         ("Xây dựng tiêu chí đánh giá CCHC giai đoạn 2021-2025", None),
         ("theo Nghị định số 45/2020/NĐ-CP", None),
