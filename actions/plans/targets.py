@@ -27,11 +27,12 @@ from knowledge.plans.question import (
     target_topic,
 )
 from knowledge.plans.ranking import best_of_plan, merge_ranked, plans_in_contention
-from knowledge.plans.service import PlanInfo, TargetMatch, find_targets, targets_of
+from knowledge.plans.service import PlanInfo, TargetMatch, find_targets, find_tasks, targets_of
 from knowledge.shared.text import fold_vi
 from knowledge.shared.wording import say, text
 
 MAX_TARGET_PLANS = 3
+_FIGURE = re.compile(r"\d+(?:[.,]\d+)?\s*%")
 # A target answer lists a plan's targets on the topic: it needs more of the topic than a task
 # answer to be about it (tuned on the question bank's dev split).
 TARGET_COVERAGE = 0.4
@@ -62,8 +63,10 @@ def target_answer(q: PlanQuestion, context: Context, plans: dict[str, PlanInfo])
     if hits and max(h.coverage for h in hits) < TARGET_COVERAGE:
         hits = []  # only scattered words of the topic: no target is about it
     contenders = plans_in_contention(hits)[:MAX_TARGET_PLANS]
-    if not contenders:  # a topic no target speaks of: said so, never another target instead
-        return not_found(q, plans, say("plans.what_target"))
+    if not contenders:  # a figure set in a task row ("Tỷ lệ ... ≥70%"), else said so
+        return _figure_in_tasks(topic, scope, plans) or not_found(
+            q, plans, say("plans.what_target")
+        )
     blocks = [
         _targets_block(best_of_plan(hits, document, limit=2), plans[document], shown=260)
         for document in contenders
@@ -89,6 +92,32 @@ def promised(question: str, plans: dict[str, PlanInfo]) -> Reply | None:
         return None
     reply = target_answer(q, Context(date.min), plans)
     return reply if reply.outcome == ANSWER else None
+
+
+def _figure_in_tasks(
+    topic: str, scope: tuple[str, ...] | None, plans: dict[str, PlanInfo]
+) -> Reply | None:
+    """The task rows that set a figure on the topic (PAPI's appendix gives "Tỷ lệ dân số có sổ
+    khám chữa bệnh điện tử ≥70%" as a task), cited; None when none covers the topic."""
+    hits = [
+        hit
+        for document in scope or (None,)
+        for hit in find_tasks(topic, document=document, limit=SEARCH_LIMIT)
+        if _FIGURE.search(hit.text) and hit.coverage >= TARGET_COVERAGE
+    ]
+    if not hits:
+        return None
+    best = max(hits, key=lambda hit: (hit.coverage, hit.score))
+    rows = [h for h in hits if h.document == best.document][:2]
+    plan = plans[best.document]
+    text = "\n".join(
+        (
+            say("plans.figure_in_tasks", plan=plan_label(plan)),
+            bullet_list(shorten(h.text, 260) for h in rows),
+            source_line(plan, [h.section for h in rows]),
+        )
+    )
+    return Reply(text, document=best.document, reference=f"task:{best.task_id}")
 
 
 def _all_targets(scope: tuple[str, ...] | None, plans: dict[str, PlanInfo]) -> Reply:

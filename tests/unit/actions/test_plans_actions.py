@@ -596,3 +596,12 @@ def test_a_bare_follow_up_the_nlu_reads_as_inform_asks_the_last_task() -> None:
     )
     text = talk.say("inform", "bên nào phối hợp?")["text"]
     assert "Đơn vị phối hợp: Trung tâm Văn hóa và Truyền thanh thành phố" in text
+
+
+def test_a_figure_set_in_a_task_row_answers_a_target_question() -> None:
+    # PAPI appendix 7.a (line 225): "Tỷ lệ dân số có sổ khám chữa bệnh điện tử ≥70%" is a task
+    # row, not one of the plan's targets.
+    text = Conversation().say(
+        "ask_plan_target", "theo kế hoạch PAPI, sổ khám chữa bệnh điện tử cần đạt tỷ lệ bao nhiêu"
+    )["text"]
+    assert "≥70%" in text and text.endswith(", Phụ lục, mục 7.a")
