@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Mapping
-from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -28,7 +27,7 @@ from knowledge.faq import (
     contact_details,
     render,
 )
-from knowledge.plans.decide import ABSTAIN, ANSWER, CLARIFY
+from knowledge.plans.decide import ABSTAIN, ANSWER
 from knowledge.plans.service import NotFoundError, PlanInfo, plan_info
 from knowledge.shared.db import get_engine
 from knowledge.shared.wording import say
@@ -50,21 +49,6 @@ def pick_entry(index: FaqIndex, intent: str | None, text: str) -> FaqEntry | Non
         return match.entry
     entries = index.by_topic(topic) if topic == FALLBACK_TOPIC else ()
     return entries[0] if entries else None
-
-
-def plan_task_answer(tracker: Tracker) -> tuple[list[dict[str, Any]], list[EventType]] | None:
-    """The plan reader's answer to a message that asks about a plan's task ("việc ... ở Hà Nội
-    có mốc thời gian không"), when it answers or asks which task; None when it would only say
-    the plans hold no such task, so that a citizen's question gets where to ask instead."""
-    collected = CollectingDispatcher()
-    events = answer_as_plan_question(collected, tracker)
-    answered = any(
-        e.get("event") == "slot"
-        and e.get("name") == "answer_outcome"
-        and e.get("value") in (ANSWER, CLARIFY)
-        for e in events or ()
-    )
-    return (collected.messages, list(events or ())) if answered else None
 
 
 def not_supported(env: Mapping[str, str] | None = None) -> str:
@@ -113,11 +97,10 @@ class ActionAnswerFaq(Action):
             if promise is not None:  # what the plans promise citizens on this: cited
                 dispatcher.utter_message(text=promise.text)
                 return outcome(ANSWER, promise.reference)
-            task = await asyncio.to_thread(plan_task_answer, tracker)
-            if task is not None:  # a question about a plan's task that reached this intent
-                messages, events = task
-                dispatcher.messages.extend(messages)
-                return events
+            # A question about the plans that reached this intent: the plan reader's answer.
+            read = await asyncio.to_thread(answer_as_plan_question, dispatcher, tracker)
+            if read is not None:
+                return read
             dispatcher.utter_message(text=not_supported(self._env))
             return outcome(ABSTAIN)
         lines = [render(entry, self._env)]

@@ -17,6 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.plans.answers import answer
 from actions.plans.replies import Context, Reply, plans_by_slug, unclear
 from actions.plans.tasks import chosen_task_answer
+from knowledge.plans.decide import ANSWER, CLARIFY
 from knowledge.plans.question import (
     PLAN_INFO,
     PLAN_TARGET,
@@ -154,9 +155,12 @@ class ActionChoosePlan(Action):
 def answer_as_plan_question(
     dispatcher: CollectingDispatcher, tracker: Tracker
 ) -> list[EventType] | None:
-    """The answer to a message the NLU could not place, when it reads as a question about a
-    plan task: it says what it asks ("ai chủ trì", "phối hợp", "hạn", "sản phẩm") about a topic,
-    or asks it of the last task answered about. None when it does not read so."""
+    """The answer to a message another action could not place (the NLU was unsure, or sent a
+    plan question to the FAQ), when it reads as a question about the plans and the plans answer
+    it or give choices: it says what it asks ("ai chủ trì", "phối hợp", "hạn") about a topic,
+    asks a target's figure or a reporting deadline, or asks it of the last answer. None, with
+    nothing said, otherwise: the caller's own reply (suggestions, where to ask) serves better
+    than "the plans do not say"."""
     plans = list(plans_by_slug().values())
     message = tracker.latest_message
     question = read_question(
@@ -166,17 +170,24 @@ def answer_as_plan_question(
     if last is not None:
         question = follow_on(last, question)
     follow_up = not question.asks_anew and tracker.get_slot(LAST_TASK)
-    if question.asks and (question.asks_anew or follow_up):
-        return respond(dispatcher, tracker, question)
-    if (
-        last is not None
-        and not question.asks_anew
-        and last.kind in (REPORTING_DEADLINE, PLAN_TARGET)
-    ):
+    repeats = last is not None and last.kind in (REPORTING_DEADLINE, PLAN_TARGET)
+    if question.asks_anew and question.kind in (REPORTING_DEADLINE, PLAN_TARGET):
+        asked = question  # "báo cáo ... gửi trước ngày nào", "đạt bao nhiêu phần trăm"
+    elif question.asks and (question.asks_anew or follow_up):
+        asked = question
+    elif last is not None and repeats and not question.asks_anew:
         # "gửi qua đâu?", "còn báo cáo cả năm?" after a deadline answer: the same question,
         # whose answer says to whom and when
-        return respond(dispatcher, tracker, refine(last, question))
-    return None
+        asked = refine(last, question)
+    else:
+        return None
+    collected = CollectingDispatcher()
+    events = respond(collected, tracker, asked)
+    outcome = next((e["value"] for e in events if e.get("name") == ANSWER_OUTCOME), None)
+    if outcome not in (ANSWER, CLARIFY):
+        return None
+    dispatcher.messages.extend(collected.messages)
+    return events
 
 
 class ActionChooseTask(Action):
