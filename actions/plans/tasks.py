@@ -80,7 +80,9 @@ def task_answer(q: PlanQuestion, context: Context, plans: dict[str, PlanInfo]) -
     # A task that says nothing of what is asked (no lead named) cannot answer "ai chủ trì"; a
     # unit's general duty ("Các sở: xây dựng kế hoạch kiểm tra công vụ") answers only when no
     # task of the plans covers the topic.
-    hits = preferred(search_tasks(q, plans), lambda t: tells(t, wanted(q)))
+    hits = search_tasks(q, plans)
+    if q.asks:  # asked outright: only a task that says it can answer
+        hits = preferred(hits, lambda t: tells(t, q.asks))
     hits = preferred(hits, lambda t: not is_duty(t) and t.coverage >= THRESHOLDS.answer_coverage)
     chosen_plan = bool(q.document or q.localities)
     decision = decide(

@@ -81,6 +81,8 @@ _PERIOD_KEYS = frozenset({"Q1", "Q2", "Q3", "Q4", "H1", "H2", "9M", "Y"})
 # A year counts when said as one ("năm 2024", "kế hoạch 2024"), not inside a range
 # ("giai đoạn 2021 - 2025") or a document number ("45/2020").
 _YEAR = re.compile(r"(?<![\d/])(?P<year>(?:19|20)\d\d)(?![\d/])")
+# A year with the word that introduces it ("năm 2024"), taken out of a topic whole.
+_SAID_YEAR = re.compile(r"(?:\bnam\s+)?(?<![\d/])(?:19|20)\d\d(?![\d/])")
 _HORIZON = re.compile(r"\b(?:tam nhin|den|toi)(?: nam)?\s*$")
 _RANGE_NEIGHBOUR = re.compile(r"(?:[-–]\s*$|^\s*[-–])")
 # Plan numbers as people write them: "146/KH-UBND", "kế hoạch 136", "quyết định 5743".
@@ -103,6 +105,7 @@ _ASKING = re.compile(
     r"\b(?:(?:don vi|co quan|phong|ben|bo phan) (?:chu tri|phoi hop)|"
     r"chu tri|phoi hop|ho tro|tham gia|phu trach|dau moi|dam nhan|dam nhiem|"
     r"chiu trach nhiem(?: chinh)?|trach nhiem|thuc hien|giao cho|duoc giao|"
+    r"do (?:ai|don vi nao|co quan nao|phong nao|ben nao|so nao)|"
     r"(?:don vi|co quan|phong|ben|so|bo phan|cap|nguoi) (?:nao|gi)|"
     r"nhiem vu(?: nay| do)?|cong viec(?: nay)?|viec nay|viec do|"
     r"thoi gian|thoi han|han chot|hoan thanh|hoan tat|bao gio|khi nao|luc nao|"
@@ -429,7 +432,7 @@ def content_words(
         if said:
             rest = re.sub(rf"\b{re.escape(said)}\b", " ", rest)
     rest = _PERIOD_WORDS.sub(" ", rest)
-    rest = _YEAR.sub(" ", rest)
+    rest = _SAID_YEAR.sub(" ", rest)
     return _ASKING.sub(" ", rest).split()
 
 
