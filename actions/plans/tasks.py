@@ -206,9 +206,9 @@ def _task_reply(task: TaskMatch, q: PlanQuestion, plan: PlanInfo, focus: str) ->
             source_line(plan, [task.section]),
         )
     )
-    # The plan leaves out all that was asked ("hạn khi nào?" of a task with no due): said so,
-    # with the source to check, but not an answer to act on.
-    told = tells(task, asked)
+    # The plan leaves out all that was asked outright ("hạn khi nào?" of a task with no due):
+    # said so, with the source to check, but not an answer to act on.
+    told = not q.asks or tells(task, q.asks)
     return Reply(
         text,
         task_id=task.task_id,
