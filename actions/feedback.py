@@ -333,21 +333,25 @@ class ActionAskFeedbackConfirmed(Action):
         return []
 
 
-class FeedbackServiceAction(Action, ABC):
-    """An action over the FeedbackService, made on first use: the action server imports this
-    module before the database is configured."""
+class UsesFeedbackService:
+    """The FeedbackService, made on first use: the action server imports this module before
+    the database is configured."""
 
     def __init__(self, service: FeedbackService | None = None) -> None:
         self._service = service
-
-    # Abstract, so that the action server does not register this base as an action.
-    @abstractmethod
-    def name(self) -> str: ...
 
     def service(self) -> FeedbackService:
         if self._service is None:
             self._service = FeedbackService()
         return self._service
+
+
+class FeedbackServiceAction(UsesFeedbackService, Action, ABC):
+    """An action over the FeedbackService."""
+
+    # Abstract, so that the action server does not register this base as an action.
+    @abstractmethod
+    def name(self) -> str: ...
 
 
 class ActionSubmitFeedback(FeedbackServiceAction):
@@ -388,19 +392,11 @@ def phone_last4(text: str) -> str | None:
     return digits if len(digits) == 4 else None
 
 
-class FeedbackServiceValidation(FormValidationAction, ABC):
-    """A form validation over the FeedbackService, made on first use."""
-
-    def __init__(self, service: FeedbackService | None = None) -> None:
-        self._service = service
+class FeedbackServiceValidation(UsesFeedbackService, FormValidationAction, ABC):
+    """A form validation over the FeedbackService."""
 
     @abstractmethod
     def name(self) -> str: ...
-
-    def service(self) -> FeedbackService:
-        if self._service is None:
-            self._service = FeedbackService()
-        return self._service
 
 
 class ValidateFeedbackStatusForm(FeedbackServiceValidation):
