@@ -17,10 +17,11 @@ from bot.telegram.config import Settings
 from bot.telegram.handlers import TEXT_ONLY
 from knowledge.officials.plans import PlanDesk
 from knowledge.plans.build import build
-from knowledge.plans.manifest import SOURCES_DIR, load_manifests
+from knowledge.plans.manifest import load_manifests
 from knowledge.plans.search import invalidate
 from knowledge.plans.service import list_plans
 from knowledge.shared.db import get_engine
+from tests.plan_copies import copy_plans
 from tests.unit.plans.formats import builders
 from tests.unit.telegram.telegram_fakes import (
     OFFICIAL,
@@ -35,18 +36,13 @@ from tests.unit.telegram.telegram_fakes import (
 REPO = Path(__file__).resolve().parents[3]
 NEW_PLAN = REPO / "tests" / "plans" / "laichau-tieuchuan-2025.txt"
 NEW_SLUG = "lai-chau-7360-2025"
-KEPT = ("hungyen-tinh-cchc-2020", "longdiena-cchc-2023")
 OFFICIAL_CHAT = OFFICIAL["id"]
 
 
 @pytest.fixture
 def sources(tmp_path: Path) -> Path:
-    folder = tmp_path / "sources"
-    folder.mkdir()
-    for path in SOURCES_DIR.iterdir():
-        if path.stem in KEPT:
-            (folder / path.name).write_bytes(path.read_bytes())
-    return folder
+    """A copy of shipped plan documents: where the bot publishes in these tests."""
+    return copy_plans(tmp_path)
 
 
 @pytest.fixture

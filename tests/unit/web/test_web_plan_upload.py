@@ -18,12 +18,13 @@ from actions.plans import actions as plan_actions
 from bot.web import officials as web_officials
 from bot.web.server import create_app
 from knowledge.plans.build import build
-from knowledge.plans.manifest import SOURCES_DIR, load_manifests
+from knowledge.plans.manifest import load_manifests
 from knowledge.plans.search import invalidate
 from knowledge.plans.service import list_plans
 from knowledge.shared.db import get_engine
 from knowledge.shared.periods import VIETNAM_TZ
 from tests.fakes import FakeClock
+from tests.plan_copies import KEPT, copy_plans
 from tests.unit.actions.test_plans_actions import Conversation
 from tests.unit.plans.formats import builders
 from tests.unit.web.web_fakes import TOKEN
@@ -32,7 +33,6 @@ REPO = Path(__file__).resolve().parents[3]
 NEW_PLAN = REPO / "tests" / "plans" / "laichau-tieuchuan-2025.txt"
 NEW_SLUG = "lai-chau-7360-2025"
 # Two small shipped plans are enough beside the new one, and rebuild fast.
-KEPT = ("hungyen-tinh-cchc-2020", "longdiena-cchc-2023")
 SHIPPED = len(KEPT)
 WITHDRAWN = KEPT[0]
 # Two tasks, one without a lead: read too poorly to publish without a second confirmation.
@@ -49,12 +49,7 @@ II. NHIỆM VỤ CỤ THỂ
 @pytest.fixture
 def sources(tmp_path: Path) -> Path:
     """A copy of shipped plan documents: where the page publishes in these tests."""
-    folder = tmp_path / "sources"
-    folder.mkdir()
-    for path in SOURCES_DIR.iterdir():
-        if path.stem in KEPT:
-            (folder / path.name).write_bytes(path.read_bytes())
-    return folder
+    return copy_plans(tmp_path)
 
 
 @pytest.fixture
