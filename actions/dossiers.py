@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
-import os
 from collections.abc import Mapping
 from typing import Any
 
@@ -23,13 +22,12 @@ from knowledge.dossiers.lookup import make_dossier_lookup
 from knowledge.dossiers.status import DossierLookup, DossierServiceUnavailable, DossierStatus
 from knowledge.shared.metrics import DOSSIER_LOOKUPS
 from knowledge.shared.ratelimit import SlidingWindowLimiter
-from knowledge.shared.settings import Rate, env_rate
+from knowledge.shared.settings import load_settings
 from knowledge.shared.wording import say
 
 logger = logging.getLogger(__name__)
 
 MAX_CODE_ATTEMPTS = 3
-DEFAULT_LOOKUP_LIMIT = Rate(10, 600.0)  # lookups per sender, window in seconds
 
 # Replies are worded in wording/dossiers.yml; the fixed ones are responses in domain/dossiers.yml.
 WRONG_CODE = "utter_wrong_dossier_code"
@@ -41,10 +39,10 @@ CANCELLATIONS = {
 }
 
 
-def lookup_limit(env: Mapping[str, str]) -> tuple[int, float]:
+def lookup_limit(env: Mapping[str, str] | None = None) -> tuple[int, float]:
     """(lookups, window in seconds) from ``DOSSIER_LOOKUP_LIMIT``: "10/600" or just "10"
     (per 10 minutes); the default when unset. A wrong value stops the action server at start."""
-    rate = env_rate(env, "DOSSIER_LOOKUP_LIMIT", DEFAULT_LOOKUP_LIMIT)
+    rate = load_settings(env).dossier_lookup_limit
     return rate.count, rate.window_s
 
 
@@ -114,9 +112,7 @@ class ActionDossierStatus(Action):
     ) -> None:
         self._lookup = lookup
         # Not ``limiter or …``: an unused limiter has no keys, hence is falsy.
-        self._limiter = (
-            limiter if limiter is not None else SlidingWindowLimiter(*lookup_limit(os.environ))
-        )
+        self._limiter = limiter if limiter is not None else SlidingWindowLimiter(*lookup_limit())
 
     def name(self) -> str:
         return "action_dossier_status"

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from knowledge.dossiers.stats import (
 from knowledge.plans.service import NotFoundError, PlanInfo, TargetMatch, find_targets, plan_info
 from knowledge.shared.db import get_engine
 from knowledge.shared.periods import THIS_QUARTER, parse_period, period_bounds, vietnam_today
+from knowledge.shared.settings import load_settings
 from knowledge.shared.text import fold_vi
 from knowledge.shared.wording import say
 
@@ -217,8 +217,7 @@ class ActionOntimeStats(Action):
 
     def is_demo(self) -> bool:
         # The launcher seeds demo dossiers unless a provincial API is configured.
-        env = os.environ if self._env is None else self._env
-        return env.get("SEED_DEMO_DOSSIERS") == "1" and not env.get("DOSSIER_API_URL")
+        return load_settings(self._env).demo_dossiers
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

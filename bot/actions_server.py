@@ -39,6 +39,7 @@ from bot.log_masking import mask_phones_in_logs
 from knowledge.shared.db import get_engine
 from knowledge.shared.health import is_ready, readiness
 from knowledge.shared.metrics import count_message, exposition, observe_action
+from knowledge.shared.settings import configure
 
 hookimpl = pluggy.HookimplMarker("rasa_sdk")
 WEBHOOK = "/webhook"
@@ -147,6 +148,7 @@ def register_extensions() -> None:
 
 def main() -> None:
     args = create_argument_parser().parse_args()
+    configure()  # the workers inherit the environment it prepares
     mask_phones_in_logs()
     register_extensions()
     main_from_args(args)

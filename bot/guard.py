@@ -19,12 +19,8 @@ from typing import Any
 
 # The dossier lookups use the same window.
 from knowledge.shared.ratelimit import SlidingWindowLimiter
-from knowledge.shared.settings import Rate, env_int, env_rate
+from knowledge.shared.settings import load_settings
 from knowledge.shared.wording import say, text
-
-DEFAULT_MAX_MESSAGE_CHARS = 1000
-# Messages per sender per window (s): a person types a few a minute, a script hundreds.
-DEFAULT_MESSAGE_RATE_LIMIT = Rate(30, 60.0)
 
 # Rasa reads a message starting with this prefix as an intent (and entities), not as text.
 COMMAND_PREFIX = "/"
@@ -120,7 +116,7 @@ def vi_count(number: int) -> str:
 
 def message_limit(environ: Mapping[str, str]) -> int:
     """``MAX_MESSAGE_CHARS``; a wrong value stops the server at start."""
-    return env_int(environ, "MAX_MESSAGE_CHARS", DEFAULT_MAX_MESSAGE_CHARS, minimum=1)
+    return load_settings(environ).max_message_chars
 
 
 def message_rate_limiter(
@@ -130,7 +126,7 @@ def message_rate_limiter(
 
     A wrong value stops the server at start, like the other settings read here.
     """
-    rate = env_rate(environ, "MESSAGE_RATE_LIMIT", DEFAULT_MESSAGE_RATE_LIMIT)
+    rate = load_settings(environ).message_rate_limit
     return SlidingWindowLimiter(rate.count, rate.window_s, clock)
 
 

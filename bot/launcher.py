@@ -1,8 +1,8 @@
 """Start the whole assistant as one unit: action server, Rasa, web page, Telegram bot.
 
 Used by `make run` (``python -m bot.launcher``) and by the end-to-end tests, so both start the
-stack the same way. Standard library only. Every child runs in its own process group; stopping
-the launcher (Ctrl-C, SIGTERM) stops them all and leaves nothing running.
+stack the same way; its settings are knowledge/shared/settings.py's. Every child runs in its own
+process group; stopping the launcher (Ctrl-C, SIGTERM) stops them all and leaves nothing running.
 """
 
 from __future__ import annotations
@@ -20,25 +20,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from knowledge.shared.settings import REPO_ROOT, configure, load_settings, resolve_settings
 
-DEFAULTS: dict[str, str] = {
-    "BIND_HOST": "127.0.0.1",
-    "RASA_PORT": "5005",
-    "ACTIONS_PORT": "5055",
-    "WEB_PORT": "8000",
-    "VAR_DIR": "var",
-    "RASA_MODEL_DIR": "models",
-    "RASA_ENDPOINTS": "endpoints.yml",
-    "RASA_CREDENTIALS": "credentials.yml",
-    "ENGINE_VENV": ".venv/engine",
-    "APP_VENV": ".venv/app",
-    # Demo dossiers make the embedded default usable; off when a provincial API is configured.
-    "SEED_DEMO_DOSSIERS": "1",
-    # Read inside the Rasa server (bot/rasa_server.py, bot/channels.py).
-    "ACTION_TIMEOUT_S": "10",
-    "MAX_MESSAGE_CHARS": "1000",
-}
+ROOT = REPO_ROOT
 
 
 @dataclass(frozen=True)
@@ -47,39 +31,6 @@ class Service:
     argv: list[str]
     health_url: str
     env: dict[str, str] = field(default_factory=dict)
-
-
-def load_env_file(path: Path) -> dict[str, str]:
-    """KEY=VALUE lines of a .env file; comments and blank lines ignored, quotes stripped."""
-    values: dict[str, str] = {}
-    if not path.is_file():
-        return values
-    for raw in path.read_text(encoding="utf-8").splitlines():
-        line = raw.strip()
-        if not line or line.startswith("#") or "=" not in line:
-            continue
-        key, value = line.split("=", 1)
-        values[key.strip()] = value.strip().strip("'\"")
-    return values
-
-
-def resolve_settings(
-    environ: Mapping[str, str], env_file: Path | None = ROOT / ".env"
-) -> dict[str, str]:
-    """Defaults, overridden by .env, overridden by the real environment; paths made absolute."""
-    from_file = load_env_file(env_file) if env_file else {}
-    settings = {**DEFAULTS, **from_file, **environ}
-    for key in ("VAR_DIR", "RASA_MODEL_DIR", "RASA_ENDPOINTS", "RASA_CREDENTIALS"):
-        settings[key] = str((ROOT / settings[key]).resolve())
-    for key in ("ENGINE_VENV", "APP_VENV"):
-        settings[key] = str((ROOT / settings[key]).absolute())
-    var_dir = Path(settings["VAR_DIR"])
-    settings.setdefault("DATABASE_URL", f"sqlite:///{var_dir / 'knowledge.db'}")
-    settings.setdefault("RASA_TRACKER_DB", str(var_dir / "tracker.db"))
-    settings.setdefault(
-        "ACTION_ENDPOINT_URL", f"http://127.0.0.1:{settings['ACTIONS_PORT']}/webhook"
-    )
-    return settings
 
 
 def build_services(settings: Mapping[str, str], *, with_web: bool = True) -> list[Service]:
@@ -152,7 +103,7 @@ def prepare_database(settings: Mapping[str, str]) -> None:
         [app_python, "-m", "knowledge", "migrate"],
         [app_python, "-m", "knowledge", "build"],
     ]
-    if settings["SEED_DEMO_DOSSIERS"] == "1" and not settings.get("DOSSIER_API_URL"):
+    if load_settings(settings).demo_dossiers:
         commands.append([app_python, "-m", "knowledge", "seed-demo"])
     for command in commands:
         subprocess.run(command, cwd=ROOT, env=env, check=True, stdin=subprocess.DEVNULL)
@@ -244,7 +195,8 @@ def _answers(url: str) -> bool:
 
 
 def main() -> int:
-    settings = resolve_settings(os.environ)
+    configure()  # .env and the defaults join the environment; a wrong value stops here
+    settings = resolve_settings(os.environ, None)
     stack = Stack(settings, build_services(settings))
     stop_signals: list[int] = []
     try:

@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import inspect
 import logging
-import os
 import sqlite3
 import sys
 from typing import Any
@@ -55,12 +54,11 @@ import bot.tracker_store  # noqa: F401
 from bot.guard import BUSY_NOTE
 from bot.log_masking import mask_phones_in_logs
 from knowledge.shared.db import sqlite_pragmas
-from knowledge.shared.settings import env_positive
+from knowledge.shared.settings import configure
 
 # Not __name__: run with -m, this module is __main__.
 logger = logging.getLogger("bot.rasa_server")
 
-DEFAULT_ACTION_TIMEOUT_S = 10.0
 
 # The parameters of the processor method the second patch wraps, as Rasa 3.6 defines it.
 RUN_ACTION_PARAMETERS = ["self", "action", "tracker", "output_channel", "nlg", "prediction"]
@@ -163,10 +161,12 @@ def _sqlite_pragmas(dbapi_connection: Any, record: Any) -> None:
 
 
 def main(args: list[str]) -> None:
+    # Also gives Rasa's endpoints.yml the variables it names (${RASA_TRACKER_DB}, ...).
+    settings = configure()
     # At INFO Rasa still logs a user's text when handling it fails (the REST channel's
     # "rest.message.received.failure"), and a complaint's text may hold a phone number.
     mask_phones_in_logs()
-    patch_action_timeout(env_positive(os.environ, "ACTION_TIMEOUT_S", DEFAULT_ACTION_TIMEOUT_S))
+    patch_action_timeout(settings.action_timeout_s)
     patch_failing_actions()
     patch_action_result_validation()
     tune_sqlite_tracker_store()

@@ -1,5 +1,5 @@
 """``python -m knowledge``: the knowledge-base command line (see ``knowledge.cli``)."""
 
-from knowledge.cli import main
+from knowledge.cli import run
 
-raise SystemExit(main())
+raise SystemExit(run())

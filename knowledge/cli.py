@@ -43,6 +43,7 @@ from knowledge.plans.service import (
 from knowledge.plans.units import load_registry
 from knowledge.shared.db import get_engine
 from knowledge.shared.periods import vietnam_today
+from knowledge.shared.settings import configure
 from knowledge.shared.wording import say
 
 _T = TypeVar("_T")
@@ -66,6 +67,13 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         self.exit(EXIT_USAGE, say("cli.usage_error", message=message) + "\n")
+
+
+def run() -> int:
+    """The command line as a program (``python -m knowledge``): the settings are checked first,
+    with ``.env`` read."""
+    configure()
+    return main()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -16,11 +16,12 @@ from telegram.error import TelegramError
 
 from knowledge.feedback import FeedbackReply
 from knowledge.officials import Courier, Delivery
+from knowledge.shared.settings import DEFAULT_SETTINGS
 from knowledge.shared.wording import say
 
 log = logging.getLogger(__name__)
 
-TELEGRAM_API = "https://api.telegram.org/bot"
+TELEGRAM_API = DEFAULT_SETTINGS.telegram_api_base_url
 CHANNEL = "telegram"
 SENDER_PREFIX = CHANNEL + ":"  # how the channel names its chats to Rasa: "telegram:<chat id>"
 MESSAGE_LIMIT = 4096  # Telegram's maximum text length, counted in UTF-16 code units

@@ -29,6 +29,7 @@ from knowledge.officials import OfficialsDesk
 from knowledge.officials.plans import PlanDesk
 from knowledge.shared.clock import Clock, utc_now
 from knowledge.shared.db import get_engine
+from knowledge.shared.settings import configure
 from knowledge.shared.wording import text
 
 log = logging.getLogger(__name__)
@@ -140,6 +141,7 @@ def main() -> int:
     )
     # httpx logs every Bot API call at INFO, including each long poll.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    configure()
     try:
         settings = load_settings(os.environ)
     except ConfigError as error:

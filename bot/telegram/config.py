@@ -9,8 +9,8 @@ from typing import Literal
 
 from bot.officials.telegram_courier import TELEGRAM_API
 from bot.telegram.retry import DEFAULT_SEND_RATE
-from knowledge.reminders.service import DAYS_BEFORE_MAX, DEFAULT_DAYS_BEFORE, DEFAULT_HOUR
-from knowledge.shared.settings import Rate, SettingError, env_int, env_rate
+from knowledge.reminders.service import DEFAULT_DAYS_BEFORE, DEFAULT_HOUR
+from knowledge.shared.settings import Rate, SettingError
 from knowledge.shared.settings import load_settings as load_knowledge_settings
 
 # Telegram accepts only these characters in a webhook secret token (Bot API, setWebhook).
@@ -50,56 +50,28 @@ class Settings:
 
 
 def load_settings(environ: Mapping[str, str]) -> Settings:
-    token = environ.get("TELEGRAM_BOT_TOKEN", "").strip()
-    if not token:
-        raise ConfigError("TELEGRAM_BOT_TOKEN is not set")
-    rasa_url = environ.get("RASA_URL") or f"http://127.0.0.1:{environ.get('RASA_PORT', '5005')}"
-    mode = environ.get("TELEGRAM_MODE", "polling").strip().lower() or "polling"
-    if mode not in ("polling", "webhook"):
-        raise ConfigError(f"TELEGRAM_MODE must be polling or webhook, not {mode!r}")
     knowledge = load_knowledge_settings(environ)
+    if not knowledge.telegram_bot_token:
+        raise ConfigError("TELEGRAM_BOT_TOKEN is not set")
     settings = Settings(
-        token=token,
-        rasa_url=rasa_url.rstrip("/"),
-        mode=mode,  # type: ignore[arg-type]  # checked against Mode just above
-        api_base_url=environ.get("TELEGRAM_API_BASE_URL") or TELEGRAM_API,
-        webhook_url=environ.get("TELEGRAM_WEBHOOK_URL", "").strip(),
-        webhook_secret=environ.get("TELEGRAM_WEBHOOK_SECRET", "").strip(),
-        webhook_listen=environ.get("BIND_HOST", "127.0.0.1"),
-        webhook_port=env_int(environ, "TELEGRAM_WEBHOOK_PORT", 8443, minimum=1, maximum=65535),
-        official_ids=_official_ids(environ.get("TELEGRAM_OFFICIAL_IDS", "")),
-        reminder_days_before=env_int(
-            environ,
-            "REMINDER_DAYS_BEFORE",
-            DEFAULT_DAYS_BEFORE,
-            minimum=0,
-            maximum=DAYS_BEFORE_MAX,
-        ),
-        reminder_hour=env_int(environ, "REMINDER_HOUR", DEFAULT_HOUR, minimum=0, maximum=23),
+        token=knowledge.telegram_bot_token,
+        rasa_url=knowledge.rasa_url,
+        mode=knowledge.telegram_mode,  # type: ignore[arg-type]  # one of TELEGRAM_MODES
+        api_base_url=knowledge.telegram_api_base_url,
+        webhook_url=knowledge.telegram_webhook_url,
+        webhook_secret=knowledge.telegram_webhook_secret,
+        webhook_listen=knowledge.bind_host,
+        webhook_port=knowledge.telegram_webhook_port,
+        official_ids=knowledge.telegram_official_ids,
+        reminder_days_before=knowledge.reminder_days_before,
+        reminder_hour=knowledge.reminder_hour,
         database_url=knowledge.database_url,
-        send_rate=env_rate(environ, "TELEGRAM_SEND_RATE", DEFAULT_SEND_RATE),
+        send_rate=knowledge.telegram_send_rate,
         var_dir=str(knowledge.var_dir),
     )
     if settings.mode == "webhook":
         _check_webhook(settings)
     return settings
-
-
-def _official_ids(raw: str) -> frozenset[int]:
-    """ "123, 456" as ids; Telegram user ids are positive integers."""
-    ids: set[int] = set()
-    for part in raw.split(","):
-        if not part.strip():
-            continue
-        try:
-            ids.add(int(part))
-        except ValueError:
-            raise ConfigError(
-                f"TELEGRAM_OFFICIAL_IDS lists Telegram user ids separated by commas, not {part!r}"
-            ) from None
-    if any(user_id <= 0 for user_id in ids):
-        raise ConfigError("TELEGRAM_OFFICIAL_IDS: Telegram user ids are positive numbers")
-    return frozenset(ids)
 
 
 def _check_webhook(settings: Settings) -> None:

@@ -11,13 +11,13 @@ from typing import Any
 from telegram.error import BadRequest, NetworkError
 from telegram.ext import AIORateLimiter
 
-from knowledge.shared.settings import Rate
+from knowledge.shared.settings import DEFAULT_SETTINGS, Rate
 
 log = logging.getLogger(__name__)
 
 NOT_RETRIED = frozenset({"sendChatAction"})
 # Telegram's documented limit for a bot: about 30 messages a second overall.
-DEFAULT_SEND_RATE = Rate(30, 1.0)
+DEFAULT_SEND_RATE = DEFAULT_SETTINGS.telegram_send_rate
 
 JSONResult = bool | dict[str, Any] | list[dict[str, Any]]
 

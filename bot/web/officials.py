@@ -24,7 +24,7 @@ from urllib.parse import urlencode
 from aiohttp import BodyPartReader, web
 
 from bot.officials.telegram_courier import CHANNEL as TELEGRAM
-from bot.officials.telegram_courier import TELEGRAM_API, token_courier
+from bot.officials.telegram_courier import token_courier
 from bot.web import officials_pages as pages
 from bot.web.session import COOKIE, SESSION_S, TOKEN_MIN, Sessions
 from knowledge.feedback import (
@@ -103,10 +103,10 @@ def logged_in(request: web.Request) -> bool:
 
 def couriers(environ: Mapping[str, str]) -> dict[str, Courier]:
     """Replies reach Telegram citizens when this process knows the bot's token."""
-    token = environ.get("TELEGRAM_BOT_TOKEN", "").strip()
-    if not token:
+    settings = load_knowledge_settings(environ)
+    if not settings.telegram_bot_token:
         return {}
-    return {TELEGRAM: token_courier(token, environ.get("TELEGRAM_API_BASE_URL") or TELEGRAM_API)}
+    return {TELEGRAM: token_courier(settings.telegram_bot_token, settings.telegram_api_base_url)}
 
 
 def setup(
@@ -118,9 +118,10 @@ def setup(
     sources_dir: Path | None = None,
 ) -> None:
     """``sources_dir``: where plans are published (knowledge/plans/sources by default)."""
-    token = environ.get("OFFICIALS_WEB_TOKEN", "").strip()
+    settings = load_knowledge_settings(environ)
+    token = settings.officials_web_token
     problem = token_problem(token)
-    engine = get_engine(load_knowledge_settings(environ).database_url)
+    engine = get_engine(settings.database_url)
     desk = OfficialsDesk(engine, clock=clock, couriers=couriers(environ), deliver=deliver)
     app[PAGE] = OfficialsPage(
         desk=desk,

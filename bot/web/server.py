@@ -16,7 +16,7 @@ from knowledge.shared.clock import Clock, utc_now
 from knowledge.shared.db import get_engine
 from knowledge.shared.health import is_ready, readiness
 from knowledge.shared.metrics import exposition
-from knowledge.shared.settings import env_int, load_settings
+from knowledge.shared.settings import configure, load_settings
 
 STATIC = Path(__file__).parent / "static"
 SOCKET_IO_CLIENT = Path(__file__).parent / "node_modules" / "socket.io-client" / "dist"
@@ -26,10 +26,7 @@ ENVIRON = web.AppKey("environ", dict[str, str])
 
 def widget_config(environ: dict[str, str]) -> dict[str, str]:
     """What the page needs to reach Rasa: the public socket.io URL."""
-    public = (
-        environ.get("RASA_PUBLIC_URL") or f"http://localhost:{environ.get('RASA_PORT', '5005')}"
-    )
-    return {"socketUrl": public}
+    return {"socketUrl": load_settings(environ).rasa_public_url}
 
 
 async def healthz(_request: web.Request) -> web.Response:
@@ -86,10 +83,10 @@ def create_app(
 
 
 def main() -> None:
-    environ = dict(os.environ)
+    settings = configure()
     web.run_app(
-        create_app(environ),
-        host=environ.get("BIND_HOST", "127.0.0.1"),
-        port=env_int(environ, "WEB_PORT", 8000, minimum=1, maximum=65535),
+        create_app(dict(os.environ)),
+        host=settings.bind_host,
+        port=settings.web_port,
         print=None,
     )

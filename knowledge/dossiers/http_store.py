@@ -39,8 +39,9 @@ import httpx
 from knowledge.dossiers.codes import normalize_dossier_code
 from knowledge.dossiers.status import DossierServiceUnavailable, DossierStatus, dossier_status
 from knowledge.shared.periods import vietnam_today
+from knowledge.shared.settings import DEFAULT_SETTINGS
 
-DEFAULT_TIMEOUT_S = 5.0
+DEFAULT_TIMEOUT_S = DEFAULT_SETTINGS.dossier_api_timeout_s
 
 
 class HttpDossierStore:

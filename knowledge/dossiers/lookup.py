@@ -4,14 +4,13 @@ provincial dossier API."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 
-from knowledge.dossiers.http_store import DEFAULT_TIMEOUT_S, HttpDossierStore
+from knowledge.dossiers.http_store import HttpDossierStore
 from knowledge.dossiers.status import DossierLookup
 from knowledge.dossiers.store import SqlDossierStore
 from knowledge.shared.db import get_engine
-from knowledge.shared.settings import env_positive, load_settings
+from knowledge.shared.settings import load_settings
 
 
 def make_dossier_lookup(env: Mapping[str, str] | None = None) -> DossierLookup:
@@ -21,12 +20,11 @@ def make_dossier_lookup(env: Mapping[str, str] | None = None) -> DossierLookup:
     with the API; the local table lives in the database of
     :func:`knowledge.shared.settings.load_settings`.
     """
-    env = os.environ if env is None else env
-    base_url = env.get("DOSSIER_API_URL", "").strip()
-    if not base_url:
-        return SqlDossierStore(get_engine(load_settings(env).database_url))
+    settings = load_settings(env)
+    if not settings.dossier_api_url:
+        return SqlDossierStore(get_engine(settings.database_url))
     return HttpDossierStore(
-        base_url,
-        timeout=env_positive(env, "DOSSIER_API_TIMEOUT", DEFAULT_TIMEOUT_S),
-        token=env.get("DOSSIER_API_TOKEN") or None,
+        settings.dossier_api_url,
+        timeout=settings.dossier_api_timeout_s,
+        token=settings.dossier_api_token or None,
     )

@@ -19,7 +19,6 @@ Weights and thresholds were tuned on tests/unit/faq.
 
 from __future__ import annotations
 
-import os
 import re
 import string
 from collections.abc import Container, Iterable, Mapping
@@ -32,6 +31,7 @@ import yaml
 from rapidfuzz import fuzz
 
 from knowledge.shared.lexicon import Lexicon
+from knowledge.shared.settings import load_settings
 from knowledge.shared.text import expand_abbreviations
 
 ENTRIES_PATH = Path(__file__).resolve().parent / "entries.yaml"
@@ -138,11 +138,9 @@ def similarity(query_key: str, question_key: str) -> float:
 def contact_details(env: Mapping[str, str] | None = None) -> dict[str, str]:
     """The contact placeholders filled from ``env`` (the process environment by default);
     unset or blank variables fall back to neutral wording."""
-    env = os.environ if env is None else env
-    return {
-        name: (env.get(variable) or "").strip() or default
-        for name, (variable, default) in PLACEHOLDERS.items()
-    }
+    settings = load_settings(env)
+    given = {"CONTACT_HOTLINE": settings.contact_hotline, "CONTACT_OFFICE": settings.contact_office}
+    return {name: given[variable] or default for name, (variable, default) in PLACEHOLDERS.items()}
 
 
 def render(entry: FaqEntry, env: Mapping[str, str] | None = None) -> str:

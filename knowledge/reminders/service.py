@@ -21,10 +21,10 @@ from knowledge.shared.db import get_engine, session_scope
 from knowledge.shared.models import Base, UtcDateTime
 from knowledge.shared.periods import VIETNAM_TZ, vietnam_today
 from knowledge.shared.schema import SchemaGuard
+from knowledge.shared.settings import DAYS_BEFORE_MAX, DEFAULT_SETTINGS
 
-DEFAULT_DAYS_BEFORE = 3
-DEFAULT_HOUR = 8  # Vietnam time: the start of a working day
-DAYS_BEFORE_MAX = 30
+DEFAULT_DAYS_BEFORE = DEFAULT_SETTINGS.reminder_days_before
+DEFAULT_HOUR = DEFAULT_SETTINGS.reminder_hour  # Vietnam time
 # "Upcoming" means the next 60 days, or the next 5 occurrences when those days hold fewer.
 UPCOMING_DAYS = 60
 UPCOMING_AT_LEAST = 5

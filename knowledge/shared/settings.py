@@ -1,39 +1,63 @@
-"""Settings read from the environment, with defaults that work from a fresh checkout."""
+"""Every setting of the assistant: read from the environment and ``.env``, typed, checked once.
+
+Each entry point (the launcher, the Rasa glue, the action server, the Telegram bot, the web
+page, ``python -m knowledge``) calls :func:`configure` first: ``.env`` and the defaults join the
+process environment (the real environment wins over ``.env``), every variable is checked, and a
+wrong value stops the start with one line naming the variable. Defaults live in ``DEFAULTS``.
+
+Standard library and python-dotenv only: the Rasa engine environment imports this module too.
+"""
 
 from __future__ import annotations
 
 import math
 import os
-from collections.abc import Callable, Mapping
+import sys
+from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
+from dotenv import dotenv_values
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
+ENV_FILE = REPO_ROOT / ".env"
 T = TypeVar("T")
 
-
-@dataclass(frozen=True)
-class Settings:
-    database_url: str
-    var_dir: Path
-
-
-def load_settings(env: Mapping[str, str] | None = None) -> Settings:
-    """Settings from ``env`` (the process environment by default).
-
-    ``VAR_DIR`` holds runtime files; ``DATABASE_URL`` defaults to a SQLite file inside it so
-    that a checkout works without a database server, while PostgreSQL is one URL away.
-    """
-    env = os.environ if env is None else env
-    var_dir = Path(env.get("VAR_DIR") or REPO_ROOT / "var")
-    database_url = env.get("DATABASE_URL") or f"sqlite:///{var_dir / 'knowledge.db'}"
-    return Settings(database_url=database_url, var_dir=var_dir)
-
-
-# --- numbers and rates from the environment -----------------------------------------------------
-# One way to read them, so every wrong value stops its process at start with one kind of error
-# naming the variable. Standard library only: the Rasa engine environment reads these too.
+# The one place of defaults (README, "Configuration"). Variables without a default are unset
+# unless given; blank counts as unset. Derived defaults are in ``resolve_settings``.
+DEFAULTS: dict[str, str] = {
+    "BIND_HOST": "127.0.0.1",
+    "RASA_PORT": "5005",
+    "ACTIONS_PORT": "5055",
+    "WEB_PORT": "8000",
+    "VAR_DIR": "var",
+    "RASA_MODEL_DIR": "models",
+    "RASA_ENDPOINTS": "endpoints.yml",
+    "RASA_CREDENTIALS": "credentials.yml",
+    "ENGINE_VENV": ".venv/engine",
+    "APP_VENV": ".venv/app",
+    # Demo dossiers make the embedded default usable; off when a provincial API is configured.
+    "SEED_DEMO_DOSSIERS": "1",
+    "ACTION_TIMEOUT_S": "10",
+    "MAX_MESSAGE_CHARS": "1000",
+    # Messages per sender per window (s): a person types a few a minute, a script hundreds.
+    "MESSAGE_RATE_LIMIT": "30/60",
+    "DOSSIER_API_TIMEOUT": "5",
+    "DOSSIER_LOOKUP_LIMIT": "10/600",
+    "TELEGRAM_MODE": "polling",
+    "TELEGRAM_API_BASE_URL": "https://api.telegram.org/bot",
+    "TELEGRAM_WEBHOOK_PORT": "8443",
+    # Outgoing requests, all chats together; Telegram refuses a bot much beyond 30 a second.
+    "TELEGRAM_SEND_RATE": "30/1",
+    "REMINDER_DAYS_BEFORE": "3",
+    "REMINDER_HOUR": "8",  # Vietnam time: the start of a working day
+}
+# Paths in the settings are relative to the checkout.
+_PATHS = ("VAR_DIR", "RASA_MODEL_DIR", "RASA_ENDPOINTS", "RASA_CREDENTIALS")
+_VENVS = ("ENGINE_VENV", "APP_VENV")
+DAYS_BEFORE_MAX = 30
+TELEGRAM_MODES = ("polling", "webhook")
 
 
 class SettingError(ValueError):
@@ -46,6 +70,206 @@ class Rate:
 
     count: int
     window_s: float
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The typed settings every process shares (README, "Configuration")."""
+
+    bind_host: str
+    rasa_port: int
+    actions_port: int
+    web_port: int
+    rasa_url: str  # Rasa as this machine's services reach it
+    rasa_public_url: str  # Rasa as the browser reaches it
+    var_dir: Path
+    database_url: str
+    rasa_api_token: str
+    action_timeout_s: float
+    max_message_chars: int
+    message_rate_limit: Rate
+    seed_demo_dossiers: bool
+    dossier_api_url: str
+    dossier_api_token: str
+    dossier_api_timeout_s: float
+    dossier_lookup_limit: Rate
+    contact_hotline: str
+    contact_office: str
+    telegram_bot_token: str
+    telegram_mode: str  # one of TELEGRAM_MODES
+    telegram_api_base_url: str
+    telegram_webhook_url: str
+    telegram_webhook_secret: str
+    telegram_webhook_port: int
+    telegram_official_ids: frozenset[int]
+    telegram_send_rate: Rate
+    reminder_days_before: int
+    reminder_hour: int
+    officials_web_token: str
+
+    @property
+    def demo_dossiers(self) -> bool:
+        """Demo dossiers are seeded and shown: wanted, and no provincial API configured."""
+        return self.seed_demo_dossiers and not self.dossier_api_url
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """The KEY=VALUE lines of a .env file (python-dotenv's syntax: comments, quotes, ``export``);
+    nothing when there is no such file. Values are taken literally (no ``${...}`` expansion)."""
+    if not path.is_file():
+        return {}
+    values = dotenv_values(path, interpolate=False, encoding="utf-8")
+    return {key: value for key, value in values.items() if value is not None}
+
+
+def resolve_settings(
+    environ: Mapping[str, str], env_file: Path | None = ENV_FILE
+) -> dict[str, str]:
+    """The environment every process runs with: the defaults, overridden by ``env_file``,
+    overridden by ``environ``; blank values count as unset, paths are made absolute."""
+    from_file = read_env_file(env_file) if env_file else {}
+    settings = {**from_file, **environ}
+    for key, default in DEFAULTS.items():
+        if not settings.get(key, "").strip():
+            settings[key] = default
+    for key in _PATHS:
+        settings[key] = str((REPO_ROOT / settings[key]).resolve())
+    for key in _VENVS:
+        settings[key] = str((REPO_ROOT / settings[key]).absolute())
+    var_dir = Path(settings["VAR_DIR"])
+    derived = {
+        "DATABASE_URL": f"sqlite:///{var_dir / 'knowledge.db'}",
+        "RASA_TRACKER_DB": str(var_dir / "tracker.db"),
+        "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{settings['ACTIONS_PORT']}/webhook",
+    }
+    for key, default in derived.items():
+        if not settings.get(key, "").strip():
+            settings[key] = default
+    return settings
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """The typed settings of ``env`` (the process environment by default), with the defaults
+    for what it does not set; SettingError naming the first variable that holds a wrong value.
+
+    ``VAR_DIR`` holds runtime files; ``DATABASE_URL`` defaults to a SQLite file inside it so
+    that a checkout works without a database server, while PostgreSQL is one URL away.
+    """
+    values = resolve_settings(os.environ if env is None else env, None)
+    rasa_port = _port(values, "RASA_PORT")
+    return Settings(
+        bind_host=values["BIND_HOST"].strip(),
+        rasa_port=rasa_port,
+        actions_port=_port(values, "ACTIONS_PORT"),
+        web_port=_port(values, "WEB_PORT"),
+        rasa_url=(_text(values, "RASA_URL") or f"http://127.0.0.1:{rasa_port}").rstrip("/"),
+        rasa_public_url=_text(values, "RASA_PUBLIC_URL") or f"http://localhost:{rasa_port}",
+        var_dir=Path(values["VAR_DIR"]),
+        database_url=values["DATABASE_URL"].strip(),
+        rasa_api_token=_text(values, "RASA_API_TOKEN"),
+        action_timeout_s=_positive(values, "ACTION_TIMEOUT_S"),
+        max_message_chars=_whole(values, "MAX_MESSAGE_CHARS", minimum=1),
+        message_rate_limit=_rate(values, "MESSAGE_RATE_LIMIT"),
+        seed_demo_dossiers=_flag(values, "SEED_DEMO_DOSSIERS"),
+        dossier_api_url=_text(values, "DOSSIER_API_URL"),
+        dossier_api_token=_text(values, "DOSSIER_API_TOKEN"),
+        dossier_api_timeout_s=_positive(values, "DOSSIER_API_TIMEOUT"),
+        dossier_lookup_limit=_rate(values, "DOSSIER_LOOKUP_LIMIT"),
+        contact_hotline=_text(values, "CONTACT_HOTLINE"),
+        contact_office=_text(values, "CONTACT_OFFICE"),
+        telegram_bot_token=_text(values, "TELEGRAM_BOT_TOKEN"),
+        telegram_mode=_choice(values, "TELEGRAM_MODE", TELEGRAM_MODES),
+        telegram_api_base_url=_text(values, "TELEGRAM_API_BASE_URL"),
+        telegram_webhook_url=_text(values, "TELEGRAM_WEBHOOK_URL"),
+        telegram_webhook_secret=_text(values, "TELEGRAM_WEBHOOK_SECRET"),
+        telegram_webhook_port=_port(values, "TELEGRAM_WEBHOOK_PORT"),
+        telegram_official_ids=_official_ids(values, "TELEGRAM_OFFICIAL_IDS"),
+        telegram_send_rate=_rate(values, "TELEGRAM_SEND_RATE"),
+        reminder_days_before=_whole(
+            values, "REMINDER_DAYS_BEFORE", minimum=0, maximum=DAYS_BEFORE_MAX
+        ),
+        reminder_hour=_whole(values, "REMINDER_HOUR", minimum=0, maximum=23),
+        officials_web_token=_text(values, "OFFICIALS_WEB_TOKEN"),
+    )
+
+
+def configure(
+    environ: MutableMapping[str, str] | None = None, env_file: Path | None = ENV_FILE
+) -> Settings:
+    """What every entry point does first: ``.env`` and the defaults join ``environ`` (the
+    process environment by default; its own values win), and every setting is checked.
+
+    A wrong value stops the process: one line on stderr naming the variable, exit code 2, no
+    traceback. Libraries that read the environment themselves (Rasa's endpoints.yml) see the
+    same values.
+    """
+    environ = os.environ if environ is None else environ
+    resolved = resolve_settings(environ, env_file)
+    try:
+        settings = load_settings(resolved)
+    except SettingError as error:
+        print(f"configuration error: {error}", file=sys.stderr, flush=True)
+        raise SystemExit(2) from None
+    environ.update(resolved)
+    return settings
+
+
+def _text(values: Mapping[str, str], name: str) -> str:
+    return values.get(name, "").strip()
+
+
+def _port(values: Mapping[str, str], name: str) -> int:
+    return _whole(values, name, minimum=1, maximum=65535)
+
+
+def _whole(
+    values: Mapping[str, str], name: str, *, minimum: int | None = None, maximum: int | None = None
+) -> int:
+    return env_int(values, name, 0, minimum=minimum, maximum=maximum)
+
+
+def _positive(values: Mapping[str, str], name: str) -> float:
+    return env_positive(values, name, 0.0)
+
+
+def _rate(values: Mapping[str, str], name: str) -> Rate:
+    """A rate; "N" alone counts per the window of the default."""
+    default = parse_rate(DEFAULTS[name], name)
+    return env_rate(values, name, default)
+
+
+def _flag(values: Mapping[str, str], name: str) -> bool:
+    return _choice(values, name, ("0", "1")) == "1"
+
+
+def _choice(values: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str:
+    value = _text(values, name).lower()
+    if value not in choices:
+        raise SettingError(f"{name} must be {' or '.join(choices)}, not {value!r}")
+    return value
+
+
+def _official_ids(values: Mapping[str, str], name: str) -> frozenset[int]:
+    """ "123, 456" as ids; Telegram user ids are positive integers."""
+    ids: set[int] = set()
+    for part in _text(values, name).split(","):
+        if not part.strip():
+            continue
+        try:
+            ids.add(int(part))
+        except ValueError:
+            raise SettingError(
+                f"{name} lists Telegram user ids separated by commas, not {part.strip()!r}"
+            ) from None
+    if any(user_id <= 0 for user_id in ids):
+        raise SettingError(f"{name}: Telegram user ids are positive numbers")
+    return frozenset(ids)
+
+
+# --- numbers and rates from the environment -----------------------------------------------------
+# One way to read them, so every wrong value stops its process at start with one kind of error
+# naming the variable. New settings may read themselves with these from the environment that
+# ``configure`` prepared.
 
 
 def parse_rate(value: str, name: str, default_window_s: float = 60.0) -> Rate:
@@ -110,3 +334,7 @@ def _read(env: Mapping[str, str], name: str, convert: Callable[[str], T], kind: 
         return convert(raw)
     except ValueError:
         raise SettingError(f"{name} must be {kind}, not {raw!r}") from None
+
+
+# The settings of an empty environment: what code defaults to when no setting is given.
+DEFAULT_SETTINGS = load_settings({})

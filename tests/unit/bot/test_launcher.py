@@ -8,13 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.launcher import Service, Stack, build_services, load_env_file, resolve_settings
+from bot.launcher import Service, Stack, build_services, resolve_settings
+from knowledge.shared.settings import read_env_file
 
 
 def test_env_file_ignores_comments_and_strips_quotes(tmp_path: Path) -> None:
     env = tmp_path / ".env"
     env.write_text('# comment\nRASA_PORT=6005\nTELEGRAM_BOT_TOKEN="abc:def"\n\nBROKEN\n')
-    assert load_env_file(env) == {"RASA_PORT": "6005", "TELEGRAM_BOT_TOKEN": "abc:def"}
+    assert read_env_file(env) == {"RASA_PORT": "6005", "TELEGRAM_BOT_TOKEN": "abc:def"}
 
 
 def test_defaults_use_embedded_sqlite_under_var() -> None:
