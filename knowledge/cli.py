@@ -3,7 +3,9 @@
 Exit codes: 0 done, 2 nothing found, 64 bad usage, 69 knowledge base not built (as sysexits);
 for ``add``: 3 empty file, 4 duplicate of a published plan, 5 no task found, 6 not published
 (read poorly without --force, metadata missing, or the rebuild failed), 65 unreadable file,
-66 no such file. Messages for people are Vietnamese (wording/cli.yml) and go to stderr;
+66 no such file; for ``backup``: 65 not a backup (or of another database kind), 66 no such
+backup or database, 69 pg_dump/pg_restore missing, 73 the target database holds tables,
+74 pg_dump/pg_restore failed. Messages for people are Vietnamese (wording/cli.yml) and go to stderr;
 results go to stdout.
 """
 
@@ -41,9 +43,10 @@ from knowledge.plans.service import (
     unit_work,
 )
 from knowledge.plans.units import load_registry
+from knowledge.shared.backup import BackupError, create_backup, restore_backup
 from knowledge.shared.db import get_engine
 from knowledge.shared.periods import vietnam_today
-from knowledge.shared.settings import configure
+from knowledge.shared.settings import configure, load_settings
 from knowledge.shared.wording import say
 
 _T = TypeVar("_T")
@@ -57,6 +60,8 @@ EXIT_USAGE = 64
 EXIT_UNREADABLE = 65
 EXIT_NO_INPUT = 66
 EXIT_UNAVAILABLE = 69
+EXIT_CANT_CREATE = 73
+EXIT_IO = 74
 
 
 class UsageError(Exception):
@@ -146,6 +151,17 @@ def _parser() -> argparse.ArgumentParser:
     deadlines.add_argument("--to", dest="end", type=_date, help=say("cli.help_to"))
     deadlines.add_argument("--next", action="store_true", help=say("cli.help_next"))
     _add_scope(deadlines)
+
+    backup = commands.add_parser("backup", help=say("backup.help"))
+    steps = backup.add_subparsers(dest="step", required=True, parser_class=_Parser)
+    create = steps.add_parser("create", help=say("backup.help_create"))
+    create.add_argument("--out", type=Path, help=say("backup.help_out"))
+    restore = steps.add_parser("restore", help=say("backup.help_restore"))
+    restore.add_argument("file", type=Path, help=say("backup.help_file"))
+    restore.add_argument("--force", action="store_true", help=say("backup.help_force"))
+    for step, handler in ((create, _backup_create), (restore, _backup_restore)):
+        step.add_argument("--database-url", help=say("backup.help_database_url"))
+        step.set_defaults(handler=handler)
 
     targets = command("targets", _targets, say("cli.help_targets"))
     targets.add_argument("topic")
@@ -243,6 +259,45 @@ def _seed_demo(args: argparse.Namespace) -> int:
     else:
         print(say("cli.seeded", inserted=inserted))
     return 0
+
+
+_BACKUP_EXITS = {
+    "unsupported": EXIT_USAGE,
+    "unreadable": EXIT_UNREADABLE,
+    "wrong_kind": EXIT_UNREADABLE,
+    "no_backup": EXIT_NO_INPUT,
+    "no_database": EXIT_NO_INPUT,
+    "tool_missing": EXIT_UNAVAILABLE,
+    "not_empty": EXIT_CANT_CREATE,
+    "tool_failed": EXIT_IO,
+}
+
+
+def _backup_create(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    try:
+        path = create_backup(
+            args.database_url or settings.database_url, args.out or settings.backup_dir
+        )
+    except BackupError as error:
+        return _backup_failed(error)
+    print(say("backup.created", path=path, size=f"{path.stat().st_size / 1e6:.1f}"))
+    return 0
+
+
+def _backup_restore(args: argparse.Namespace) -> int:
+    database_url = args.database_url or load_settings().database_url
+    try:
+        restore_backup(args.file, database_url, force=args.force)
+    except BackupError as error:
+        return _backup_failed(error)
+    print(say("backup.restored", path=args.file))
+    return 0
+
+
+def _backup_failed(error: BackupError) -> int:
+    print(say(f"backup.{error.reason}", **error.details), file=sys.stderr)
+    return _BACKUP_EXITS[error.reason]
 
 
 def _lookups(args: argparse.Namespace) -> int:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import pytest
@@ -27,29 +28,43 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.e2e)
 
 
-@pytest.fixture
-def postgres_engine() -> Iterator[Engine]:
-    """An engine on a database created for this test and dropped after it."""
+@contextmanager
+def postgres_database(prefix: str) -> Iterator[str]:
+    """The URL of an empty PostgreSQL database made for the caller and dropped after it; the
+    test is skipped when no server answers."""
     admin = create_engine(
         POSTGRES_URL, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3}
     )
-    name = f"feedback_test_{uuid.uuid4().hex[:12]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     try:
         with admin.connect() as connection:
             connection.execute(text(f'CREATE DATABASE "{name}"'))
     except SQLAlchemyError as exc:
         admin.dispose()
         pytest.skip(f"no PostgreSQL server answers at {POSTGRES_URL}: {type(exc).__name__}")
-    engine = make_engine(
-        make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-    )
     try:
-        yield engine
+        yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
     finally:
-        engine.dispose()
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture
+def new_postgres_database() -> Callable[[str], AbstractContextManager[str]]:
+    """``postgres_database``, for tests that need more than one database."""
+    return postgres_database
+
+
+@pytest.fixture
+def postgres_engine() -> Iterator[Engine]:
+    """An engine on a database created for this test and dropped after it."""
+    with postgres_database("feedback_test") as url:
+        engine = make_engine(url)
+        try:
+            yield engine
+        finally:
+            engine.dispose()
 
 
 @pytest.fixture(scope="session")

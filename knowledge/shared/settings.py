@@ -84,6 +84,7 @@ class Settings:
     rasa_public_url: str  # Rasa as the browser reaches it
     var_dir: Path
     database_url: str
+    backup_dir: Path  # where ``python -m knowledge backup create`` writes
     rasa_api_token: str
     action_timeout_s: float
     max_message_chars: int
@@ -166,6 +167,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         rasa_public_url=_text(values, "RASA_PUBLIC_URL") or f"http://localhost:{rasa_port}",
         var_dir=Path(values["VAR_DIR"]),
         database_url=values["DATABASE_URL"].strip(),
+        backup_dir=REPO_ROOT / (_text(values, "BACKUP_DIR") or Path(values["VAR_DIR"]) / "backups"),
         rasa_api_token=_text(values, "RASA_API_TOKEN"),
         action_timeout_s=_positive(values, "ACTION_TIMEOUT_S"),
         max_message_chars=_whole(values, "MAX_MESSAGE_CHARS", minimum=1),
