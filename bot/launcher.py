@@ -1,8 +1,9 @@
-"""Start the whole assistant as one unit: action server, Rasa, web page, Telegram bot.
+"""Start the whole assistant as one unit: action server, Rasa, web page, Telegram bot, Zalo.
 
 Used by `make run` (``python -m bot.launcher``) and by the end-to-end tests, so both start the
-stack the same way. Standard library only. Every child runs in its own process group; stopping
-the launcher (Ctrl-C, SIGTERM) stops them all and leaves nothing running.
+stack the same way. Standard library only (and ``knowledge.shared.settings``, which is too).
+Every child runs in its own process group; stopping the launcher (Ctrl-C, SIGTERM) stops them
+all and leaves nothing running.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from knowledge.shared.settings import ZALO_DEFAULT_PORT, zalo_configured
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -139,6 +142,11 @@ def build_services(settings: Mapping[str, str], *, with_web: bool = True) -> lis
         )
     if settings.get("TELEGRAM_BOT_TOKEN"):
         services.append(Service("telegram", [app_python, "-m", "bot.telegram"], ""))
+    if zalo_configured(settings):
+        port = settings.get("ZALO_PORT") or ZALO_DEFAULT_PORT
+        services.append(
+            Service("zalo", [app_python, "-m", "bot.zalo"], f"http://127.0.0.1:{port}/healthz")
+        )
     return services
 
 

@@ -21,9 +21,9 @@ from telegram.ext import (
 )
 
 from bot.officials.telegram_courier import CHANNEL, bot_courier
+from bot.rasa_client import RasaClient
 from bot.telegram import handlers, officials
 from bot.telegram.config import ConfigError, Settings, load_settings
-from bot.telegram.rasa_client import RasaClient
 from bot.telegram.retry import RetryingRateLimiter
 from knowledge.officials import OfficialsDesk
 from knowledge.officials.plans import PlanDesk

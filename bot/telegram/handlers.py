@@ -14,8 +14,8 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.officials.telegram_courier import sender_id
+from bot.rasa_client import RasaClient, RasaReply, RasaUnavailable
 from bot.telegram.formatting import button_title, keyboard_for, split_message
-from bot.telegram.rasa_client import RasaClient, RasaReply, RasaUnavailable
 from knowledge.shared.wording import say, text
 
 log = logging.getLogger(__name__)

@@ -110,3 +110,26 @@ def _read(env: Mapping[str, str], name: str, convert: Callable[[str], T], kind: 
         return convert(raw)
     except ValueError:
         raise SettingError(f"{name} must be {kind}, not {raw!r}") from None
+
+
+# --- the Zalo Official Account channel ----------------------------------------------------------
+# bot/zalo reads the rest of its settings (bot/zalo/config.py); the launcher needs only this.
+
+ZALO_REQUIRED = (
+    "ZALO_OA_ID",
+    "ZALO_APP_ID",
+    "ZALO_APP_SECRET",
+    "ZALO_OA_SECRET_KEY",
+    "ZALO_REFRESH_TOKEN",
+)
+ZALO_DEFAULT_PORT = 8070
+
+
+def zalo_configured(env: Mapping[str, str]) -> bool:
+    """Whether the environment names an Official Account to serve (every required value set)."""
+    return not zalo_missing(env)
+
+
+def zalo_missing(env: Mapping[str, str]) -> list[str]:
+    """The required Zalo variables the environment lacks."""
+    return [name for name in ZALO_REQUIRED if not env.get(name, "").strip()]

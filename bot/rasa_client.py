@@ -1,4 +1,5 @@
-"""Client of Rasa's REST channel (POST /webhooks/rest/webhook)."""
+"""Client of Rasa's REST channel (POST /webhooks/rest/webhook), shared by the channels that relay
+to it (Telegram, Zalo)."""
 
 from __future__ import annotations
 
