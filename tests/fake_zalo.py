@@ -20,6 +20,10 @@ from typing import Any
 from aiohttp import ClientSession, web
 from aiohttp.test_utils import TestServer
 
+from bot.zalo.app import WORKER, build_app
+from bot.zalo.config import WEBHOOK_PATH, Settings
+from bot.zalo.files import FileHook, acknowledge_file
+
 APP_ID = "1234567890123456789"
 APP_SECRET = "app-secret-for-tests"
 OA_ID = "5678901234567890123"
@@ -169,3 +173,52 @@ async def deliver(
         headers["X-ZEvent-Signature"] = signature
     async with session.post(webhook_url, data=body, headers=headers) as response:
         return response.status
+
+
+# --- the channel under test ---------------------------------------------------------------------
+
+
+@dataclass
+class Channel:
+    """The running channel, as Zalo's webhook sender sees it."""
+
+    app: web.Application
+    url: str
+    session: ClientSession
+
+    async def post(self, event: dict[str, Any], *, signature: str | None = "") -> int:
+        return await deliver(self.session, self.url, event, signature=signature)
+
+    async def settle(self) -> None:
+        """Wait until every accepted event has been answered."""
+        await self.app[WORKER].drain()
+
+
+@asynccontextmanager
+async def running_channel(
+    settings: Settings, *, receive_file: FileHook = acknowledge_file, **options: Any
+) -> AsyncIterator[Channel]:
+    app = build_app(settings, receive_file=receive_file, **options)
+    server = TestServer(app, host="127.0.0.1")
+    await server.start_server()
+    try:
+        async with ClientSession() as session:
+            yield Channel(app, f"http://127.0.0.1:{server.port}{WEBHOOK_PATH}", session)
+    finally:
+        await server.close()
+
+
+def channel_settings(zalo_api: FakeZaloApi, rasa_url: str, database_url: str) -> Settings:
+    """Settings of a channel that talks to ``zalo_api`` and the Rasa at ``rasa_url``."""
+    return Settings(
+        oa_id=OA_ID,
+        app_id=APP_ID,
+        app_secret=APP_SECRET,
+        oa_secret_key=OA_SECRET_KEY,
+        refresh_token=FIRST_REFRESH_TOKEN,
+        rasa_url=rasa_url,
+        api_base_url=zalo_api.base_url,
+        oauth_base_url=zalo_api.base_url,
+        retry_backoff_s=0.01,
+        database_url=database_url,
+    )

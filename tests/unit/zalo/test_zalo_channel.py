@@ -17,15 +17,16 @@ from knowledge.shared.wording import say, text
 from knowledge.zalo.events import EventStore, ZaloEvent
 from knowledge.zalo.tokens import Tokens, TokenStore, ZaloToken
 from tests.fake_zalo import (
+    Channel,
     FakeZaloApi,
     file_event,
     image_event,
+    running_channel,
     sign,
     text_event,
     user_event,
 )
 from tests.unit.telegram.telegram_fakes import FakeRasa
-from tests.unit.zalo.conftest import Channel, running_channel
 
 USER = "8001234567890"
 
