@@ -1,15 +1,24 @@
-"""One user event, answered: text through Rasa, photos and files through the file hook."""
+"""One user event, answered: text through Rasa, photos and files through the file hook.
+
+Every reply goes out through the turn's ``reply_once`` and Rasa's answer is kept with its
+``remember``, so that a store which replays events (``inbox``) can answer a replayed event
+without asking Rasa twice or sending a reply twice.
+"""
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections import OrderedDict
+from collections.abc import Mapping
+from typing import Any
 
-from bot.rasa_client import RasaClient, RasaUnavailable
+from bot.rasa_client import RasaButton, RasaClient, RasaReply, RasaUnavailable
 from bot.zalo import constants as zalo
 from bot.zalo.events import UserEvent
 from bot.zalo.files import FileHook, ReceivedFile
 from bot.zalo.formatting import button_titles, messages_for
+from bot.zalo.inbox import Turn
 from bot.zalo.oa_api import OaClient
 from knowledge.shared.wording import say, text
 
@@ -36,37 +45,61 @@ class Conversation:
         self._receive_file = receive_file
         self._offered: OrderedDict[str, dict[str, str]] = OrderedDict()
 
-    async def handle(self, event: UserEvent) -> None:
+    async def handle(self, turn: Turn, event: UserEvent) -> None:
         if event.name == zalo.USER_SEND_TEXT and event.text:
-            await self._relay(event.user_id, event.text)
+            await self._relay(turn, event.user_id, event.text)
         elif event.name in (zalo.USER_SEND_IMAGE, zalo.USER_SEND_FILE) and event.attachments:
+            kind = "image" if event.name == zalo.USER_SEND_IMAGE else "file"
             for attachment in event.attachments:
-                kind = "image" if event.name == zalo.USER_SEND_IMAGE else "file"
                 received = ReceivedFile(
                     sender_id(event.user_id), kind, attachment.url, attachment.name
                 )
-                await self._api.send(event.user_id, {"text": await self._receive_file(received)})
+                hook = functools.partial(self._receive_file, received)
+                answer = await turn.remember(attachment.url, hook)
+                await self._send(turn, event.user_id, {"text": answer})
         else:
-            await self._api.send(event.user_id, {"text": TEXT_ONLY})
+            await self._send(turn, event.user_id, {"text": TEXT_ONLY})
 
-    async def _relay(self, user_id: str, message: str) -> None:
+    async def _relay(self, turn: Turn, user_id: str, message: str) -> None:
         chosen = self._offered.pop(user_id, {}).get(message)
         if chosen is not None:
-            await self._api.send(user_id, {"text": say("zalo.chosen", title=chosen)})
+            await self._send(turn, user_id, {"text": say("zalo.chosen", title=chosen)})
         try:
-            replies = await self._rasa.send(sender_id(user_id), message)
+            kept = await turn.remember("rasa", lambda: self._ask_rasa(user_id, message))
         except RasaUnavailable as error:
             log.warning("Rasa unavailable for Zalo user %s: %s", user_id, error)
-            await self._api.send(user_id, {"text": BUSY})
+            await self._send(turn, user_id, {"text": BUSY})
             return
-        for reply in replies:
+        for reply in _replies(kept):
             for outgoing in messages_for(reply):
-                await self._api.send(user_id, outgoing)
+                await self._send(turn, user_id, outgoing)
             if reply.buttons:
-                self._remember(user_id, button_titles(reply))
+                self._remember_buttons(user_id, button_titles(reply))
 
-    def _remember(self, user_id: str, titles: dict[str, str]) -> None:
+    async def _ask_rasa(self, user_id: str, message: str) -> list[dict[str, Any]]:
+        replies = await self._rasa.send(sender_id(user_id), message)
+        return [
+            {
+                "text": r.text,
+                "buttons": [{"title": b.title, "payload": b.payload} for b in r.buttons],
+            }
+            for r in replies
+        ]
+
+    async def _send(self, turn: Turn, user_id: str, message: Mapping[str, Any]) -> None:
+        await turn.reply_once(lambda: self._api.send(user_id, message))
+
+    def _remember_buttons(self, user_id: str, titles: dict[str, str]) -> None:
         self._offered[user_id] = titles
         self._offered.move_to_end(user_id)
         while len(self._offered) > BUTTONS_REMEMBERED:
             self._offered.popitem(last=False)
+
+
+def _replies(kept: list[dict[str, Any]]) -> list[RasaReply]:
+    return [
+        RasaReply(
+            item["text"], tuple(RasaButton(b["title"], b["payload"]) for b in item["buttons"])
+        )
+        for item in kept
+    ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from bot.zalo.events import UserEvent, user_event
 from bot.zalo.oa_api import ZaloUnavailable
@@ -19,7 +19,32 @@ from knowledge.zalo.events import StoredEvent
 
 log = logging.getLogger(__name__)
 
-Handler = Callable[[UserEvent], Awaitable[None]]
+T = TypeVar("T")
+
+
+class Turn(Protocol):
+    """One attempt at answering an event."""
+
+    async def reply_once(self, send: Callable[[], Awaitable[T]]) -> T | None:
+        """Send the next reply, unless an earlier attempt at this event sent it."""
+        ...
+
+    async def remember(self, key: str, compute: Callable[[], Awaitable[Any]]) -> Any:
+        """``compute()``'s JSON-able result, computed on the first attempt only."""
+        ...
+
+
+class FirstTurn:
+    """The turn of a store that records neither replies nor results: everything runs."""
+
+    async def reply_once(self, send: Callable[[], Awaitable[T]]) -> T | None:
+        return await send()
+
+    async def remember(self, key: str, compute: Callable[[], Awaitable[Any]]) -> Any:
+        return await compute()
+
+
+Handler = Callable[[Turn, UserEvent], Awaitable[None]]
 
 
 class Inbox(Protocol):
@@ -90,7 +115,7 @@ class Worker:
 
     async def _answer_once(self, event: UserEvent) -> None:
         try:
-            await self._handle(event)
+            await self._handle(FirstTurn(), event)
         except ZaloUnavailable as error:
             log.error("Zalo event %s kept for the next start: %s", event.event_id, error)
             return
