@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -284,4 +285,36 @@ async def test_zalo_sticker_gets_a_request_to_type(
     await channel.post(user_event(USER, "user_send_sticker", sticker))
     await channel.settle()
     assert zalo_api.texts_to(USER) == [text("zalo.text_only")]
+    assert rasa.received == []
+
+
+async def test_zalo_messages_of_one_user_are_answered_in_the_order_sent(
+    channel: Channel, rasa: FakeRasa, zalo_api: FakeZaloApi
+) -> None:
+    rasa.answers["một"] = [{"text": "trả lời một"}]
+    rasa.answers["hai"] = [{"text": "trả lời hai"}]
+    rasa.delays["một"] = 0.3  # the first turn is slow; the second must still wait for it
+    await channel.post(text_event(USER, "một"))
+    await channel.post(text_event(USER, "hai"))
+    await channel.settle()
+    assert rasa.messages() == ["một", "hai"]
+    assert zalo_api.texts_to(USER) == ["trả lời một", "trả lời hai"]
+
+
+async def test_zalo_access_token_from_the_environment_serves_while_refresh_fails(
+    settings: Settings, rasa: FakeRasa, zalo_api: FakeZaloApi
+) -> None:
+    rasa.answers["xin chào"] = [{"text": "Dạ, em chào Anh/chị ạ."}]
+    zalo_api.refresh_token = "not-the-one-configured"  # every refresh is refused
+    zalo_api.valid_tokens = {"access-env"}
+    async with running_channel(replace(settings, access_token="access-env")) as channel:
+        await channel.post(text_event(USER, "xin chào"))
+        await channel.settle()
+    assert zalo_api.refreshes == 0
+    assert zalo_api.texts_to(USER) == ["Dạ, em chào Anh/chị ạ."]
+
+
+async def test_zalo_oversized_request_is_refused(channel: Channel, rasa: FakeRasa) -> None:
+    assert await channel.post(text_event(USER, "x" * 100_000)) == 413
+    await channel.settle()
     assert rasa.received == []
