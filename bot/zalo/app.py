@@ -25,7 +25,7 @@ from bot.zalo.conversation import Conversation
 from bot.zalo.events import Rejected, user_event, verified_event
 from bot.zalo.files import FileHook, acknowledge_file
 from bot.zalo.inbox import Inbox, Worker
-from bot.zalo.oa_api import OaClient, TokenKeeper
+from bot.zalo.oa_api import OaClient, TokenKeeper, ZaloError, ZaloUnavailable
 from knowledge.shared.clock import Clock, utc_now
 from knowledge.shared.db import get_engine
 from knowledge.shared.settings import SettingError
@@ -109,8 +109,10 @@ async def _keep_token_fresh(tokens: TokenKeeper) -> None:
     while True:
         try:
             await tokens.access_token()
+        except (ZaloError, ZaloUnavailable) as error:
+            log.warning("Zalo access token not refreshed, tried again later: %s", error)
         except Exception:
-            log.exception("Zalo access token could not be refreshed; trying again later")
+            log.exception("Zalo access token not refreshed, tried again later")
         await asyncio.sleep(TOKEN_CHECK_S)
 
 
