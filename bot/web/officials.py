@@ -25,6 +25,7 @@ from aiohttp import BodyPartReader, web
 
 from bot.officials.telegram_courier import CHANNEL as TELEGRAM
 from bot.officials.telegram_courier import TELEGRAM_API, token_courier
+from bot.officials.zalo_courier import zalo_couriers
 from bot.web import officials_pages as pages
 from bot.web.session import COOKIE, SESSION_S, TOKEN_MIN, Sessions
 from knowledge.feedback import (
@@ -102,11 +103,14 @@ def logged_in(request: web.Request) -> bool:
 
 
 def couriers(environ: Mapping[str, str]) -> dict[str, Courier]:
-    """Replies reach Telegram citizens when this process knows the bot's token."""
+    """Replies reach Telegram citizens when this process knows the bot's token, Zalo citizens
+    when Zalo is configured."""
+    found = zalo_couriers(environ)
     token = environ.get("TELEGRAM_BOT_TOKEN", "").strip()
-    if not token:
-        return {}
-    return {TELEGRAM: token_courier(token, environ.get("TELEGRAM_API_BASE_URL") or TELEGRAM_API)}
+    if token:
+        api = environ.get("TELEGRAM_API_BASE_URL") or TELEGRAM_API
+        found[TELEGRAM] = token_courier(token, api)
+    return found
 
 
 def setup(

@@ -12,7 +12,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 import aiohttp
 
@@ -36,6 +36,16 @@ class ZaloError(Exception):
 
 class ZaloUnavailable(Exception):
     """Zalo could not be reached, or kept refusing for a passing reason, after every try."""
+
+
+class AccessTokens(Protocol):
+    async def access_token(self) -> str:
+        """A token to send with."""
+        ...
+
+    async def refresh_now(self, stale: str) -> str:
+        """A token to use instead of ``stale``, which Zalo has just refused."""
+        ...
 
 
 class TokenKeeper:
@@ -139,7 +149,7 @@ class OaClient:
         self,
         settings: Settings,
         session: aiohttp.ClientSession,
-        tokens: TokenKeeper,
+        tokens: AccessTokens,
         sleep: Sleep = asyncio.sleep,
     ) -> None:
         self._url = settings.api_base_url.rstrip("/") + zalo.SEND_PATH

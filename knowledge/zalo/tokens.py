@@ -70,6 +70,15 @@ class TokenStore:
             row.seed = seed
             return configured
 
+    def stored(self) -> Tokens | None:
+        """The stored tokens as they are, for processes that send but never refresh."""
+        self._schema.ensure()
+        with session_scope(self._engine) as session:
+            row = session.get(ZaloToken, self._oa_id)
+            return (
+                None if row is None else Tokens(row.access_token, row.refresh_token, row.expires_at)
+            )
+
     def save(self, tokens: Tokens, now: datetime) -> None:
         """Keep tokens Zalo has just issued (the row exists: ``load`` made it)."""
         self._schema.ensure()
