@@ -9,6 +9,12 @@ from sqlalchemy import MetaData
 
 def metadata() -> MetaData:
     """``Base.metadata`` with every capability's tables on it."""
+    import knowledge.dossiers.models
+    import knowledge.feedback.models
+    import knowledge.plans.models
+    import knowledge.reminders.service  # its tables live beside the service
+    import knowledge.zalo.events
+    import knowledge.zalo.tokens  # noqa: F401  (each import binds only "knowledge")
     from knowledge.shared.models import Base
 
     return Base.metadata
