@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from prometheus_client import start_http_server
 from telegram import BotCommand, Update
 from telegram.ext import (
     Application,
@@ -135,6 +136,8 @@ async def post_shutdown(application: Application) -> None:
 
 def run(settings: Settings) -> None:
     application = build_application(settings)
+    if settings.metrics_port is not None:
+        start_http_server(settings.metrics_port, addr=settings.webhook_listen)
     if settings.mode == "webhook":
         # Telegram sends the secret in X-Telegram-Bot-Api-Secret-Token; PTB rejects other posts.
         application.run_webhook(

@@ -6,7 +6,8 @@ ones with an offset past it (which confirms it); by webhook, the handler puts it
 then answers 200. :class:`InboxQueue` commits the update in its ``put``, so in both modes
 Telegram learns of nothing the database does not hold, and a second delivery is dropped there.
 :class:`InboxProcessor` claims each update before its handlers run and records the outcome;
-handlers send replies through :func:`current_turn`, so a replay sends none twice.
+the citizen's conversation (``handlers``) sends its replies through :func:`current_turn`, so a
+replay sends none twice. The officials' commands do not: a replay may repeat their answers.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ def current_turn() -> Turn:
 
 
 def fail_current_turn(error: BaseException | None) -> None:
-    """Called by the error handler: the update is released for a retry instead of done."""
+    """Called by the error handler: the update is recorded failed instead of done."""
     turn = _TURN.get()
     if turn is not None and error is not None:
         turn.failed = error
@@ -107,7 +108,9 @@ class InboxProcessor(SimpleUpdateProcessor):
             await coroutine
         finally:
             _TURN.reset(token)
-        await finish(self._inbox, turn)
+        # A handler that failed is not run again: the officials' commands act before they
+        # answer and do not send through the turn. A crash is still replayed.
+        await finish(self._inbox, turn, retry=False)
 
 
 def telegram_sweeper(inbox: Inbox, queue: InboxQueue, bot: Bot) -> Sweeper:

@@ -144,19 +144,29 @@ class Inbox:
 
     def release(self, claim: Claim, error: BaseException) -> None:
         """Handling failed: retry later, or give up after the last attempt."""
-        reason = f"{type(error).__name__}: {error}"[:ERROR_MAX]
         attempts = claim.item.attempts
         if attempts >= self._max_attempts:
-            log.error("%s update %s failed %d times, given up: %s", *_key(claim), attempts, reason)
-            self._set(claim, state="failed", finished_at=self._clock(), last_error=reason)
+            self.give_up(claim, error)
             return
-        log.warning("%s update %s failed, retried later: %s", *_key(claim), reason)
+        log.warning("%s update %s failed, retried later: %s", *_key(claim), _reason(error))
         self._set(
             claim,
             state="pending",
             not_before=self._clock() + RETRY_AFTER * attempts,
             lease_until=None,
-            last_error=reason,
+            last_error=_reason(error),
+        )
+
+    def give_up(self, claim: Claim, error: BaseException) -> None:
+        """Handling failed and is not tried again; the update stays, with its error, for an
+        operator to read."""
+        log.error("%s update %s failed, given up: %s", *_key(claim), _reason(error))
+        self._set(
+            claim,
+            state="failed",
+            finished_at=self._clock(),
+            lease_until=None,
+            last_error=_reason(error),
         )
 
     def remember(self, claim: Claim, memo: dict[str, Any]) -> None:
@@ -233,6 +243,10 @@ def _id(value: str | int) -> str:
     if not text or len(text) > ID_MAX:
         raise ValueError(f"an inbox id has 1 to {ID_MAX} characters, not {len(text)}")
     return text
+
+
+def _reason(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}"[:ERROR_MAX]
 
 
 def _key(claim: Claim) -> tuple[str, str]:

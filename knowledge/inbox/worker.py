@@ -93,14 +93,17 @@ async def handle(inbox: Inbox, channel: str, update_id: str | int, handler: Hand
     return True
 
 
-async def finish(inbox: Inbox, turn: Turn) -> None:
-    """Record a turn's outcome: done, or released for a retry when it failed."""
+async def finish(inbox: Inbox, turn: Turn, *, retry: bool = True) -> None:
+    """Record a turn's outcome: done; or, when it failed, released for a retry (a channel
+    whose handlers are not all safe to run twice passes ``retry=False``: given up)."""
     if turn.claim is None:
         return
     if turn.failed is None:
         await asyncio.to_thread(inbox.complete, turn.claim)
-    else:
+    elif retry:
         await asyncio.to_thread(inbox.release, turn.claim, turn.failed)
+    else:
+        await asyncio.to_thread(inbox.give_up, turn.claim, turn.failed)
 
 
 class Sweeper:

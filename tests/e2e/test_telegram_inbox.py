@@ -15,6 +15,8 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+from prometheus_client.parser import text_string_to_metric_families
+
 from knowledge.inbox import Inbox
 from knowledge.shared.db import get_engine
 from tests.e2e.conftest import RunningStack, _free_port
@@ -70,13 +72,14 @@ class BotProcess:
 
 @asynccontextmanager
 async def telegram_bot(
-    stack: RunningStack, api: PollingBotApi, tmp_path: Path, **mode: str
+    stack: RunningStack, api: PollingBotApi, tmp_path: Path, metrics_port: int, **mode: str
 ) -> AsyncIterator[BotProcess]:
     certs = tmp_path / "no-ca"  # the fakes speak plain HTTP; spares loading the CA bundle
     certs.mkdir(exist_ok=True)
     environ = {
         **os.environ,
         **stack.settings,
+        "TELEGRAM_METRICS_PORT": str(metrics_port),
         "TELEGRAM_BOT_TOKEN": TOKEN,
         "TELEGRAM_API_BASE_URL": api.base_url,
         "RASA_URL": stack.rasa_url,
@@ -110,6 +113,16 @@ async def answers_count(stack: RunningStack) -> int:
 def inbox_state(stack: RunningStack, update_id: int) -> str | None:
     item = Inbox(get_engine(stack.settings["DATABASE_URL"])).get("telegram", update_id)
     return None if item is None else item.state
+
+
+def inbox_count(port: int, name: str) -> float:
+    """A count of the bot's inbox metrics, read from its /metrics."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as response:
+        for family in text_string_to_metric_families(response.read().decode()):
+            for sample in family.samples:
+                if sample.name == f"assistant_inbox_{name}_total":
+                    return float(sample.value)
+    return 0.0
 
 
 async def assert_answered_once(
@@ -147,10 +160,11 @@ async def test_inbox_polling_bot_killed_before_answering_answers_once_after_rest
     stack: RunningStack, tmp_path: Path
 ) -> None:
     chat_id, update_id = 710_001, 910_001
+    metrics = _free_port()
     async with fake_api() as api:
         api.hold_typing.add(chat_id)
         api.send_update(text_update(update_id, chat_id, GREETING))
-        async with telegram_bot(stack, api, tmp_path, TELEGRAM_MODE="polling") as bot:
+        async with telegram_bot(stack, api, tmp_path, metrics, TELEGRAM_MODE="polling") as bot:
             await until(lambda: chat_id in api.held, "the bot to start handling the message")
             await until(lambda: api.confirmed_below > update_id, "Telegram told it arrived")
             await bot.kill()
@@ -159,13 +173,14 @@ async def test_inbox_polling_bot_killed_before_answering_answers_once_after_rest
             assert api.queued == []
             await bot.start()
             await assert_answered_once(stack, api, chat_id, update_id, bot)
+            assert inbox_count(metrics, "replayed") == 1
 
 
 async def test_inbox_webhook_bot_killed_before_answering_answers_once_after_restart(
     stack: RunningStack, tmp_path: Path
 ) -> None:
     chat_id, update_id = 720_001, 920_001
-    port = _free_port()
+    port, metrics = _free_port(), _free_port()
     update = text_update(update_id, chat_id, GREETING)
     async with fake_api() as api:
         api.hold_typing.add(chat_id)
@@ -176,7 +191,7 @@ async def test_inbox_webhook_bot_killed_before_answering_answers_once_after_rest
             "TELEGRAM_WEBHOOK_PORT": str(port),
             "BIND_HOST": "127.0.0.1",
         }
-        async with telegram_bot(stack, api, tmp_path, **webhook) as bot:
+        async with telegram_bot(stack, api, tmp_path, metrics, **webhook) as bot:
             await until(lambda: listening(port), "the webhook to listen")
             assert await asyncio.to_thread(post_update, port, update) == 200
             assert inbox_state(stack, update_id) is not None  # committed before the 200
@@ -188,3 +203,4 @@ async def test_inbox_webhook_bot_killed_before_answering_answers_once_after_rest
             # Telegram sends an update again when it got no 200: a duplicate, dropped.
             assert await asyncio.to_thread(post_update, port, update) == 200
             await assert_answered_once(stack, api, chat_id, update_id, bot)
+            assert (inbox_count(metrics, "replayed"), inbox_count(metrics, "duplicates")) == (1, 1)
