@@ -9,6 +9,9 @@ process or several, never hold the same update at once.
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -73,6 +76,11 @@ class Inbox:
         self._lease = lease
         self._max_attempts = max_attempts
         self._schema = SchemaGuard(engine, [InboxUpdate, InboxReply])
+        # SQLite lets one writer in at a time and makes the others sleep and retry (up to
+        # 100 ms a try): the process's threads queue here instead.
+        self._serial: AbstractContextManager[Any] = (
+            threading.Lock() if engine.dialect.name == "sqlite" else nullcontext()
+        )
 
     # --- receiving -------------------------------------------------------------------------
 
@@ -83,7 +91,7 @@ class Inbox:
         key, chat = _id(update_id), _id(chat_id)
         self._schema.ensure()
         try:
-            with session_scope(self._engine) as session:
+            with self._session() as session:
                 session.add(
                     InboxUpdate(
                         channel=channel,
@@ -105,7 +113,7 @@ class Inbox:
     def get(self, channel: str, update_id: str | int) -> InboxItem | None:
         """The update as stored (e.g. to answer a duplicate with what the first one got)."""
         self._schema.ensure()
-        with session_scope(self._engine) as session:
+        with self._session() as session:
             row = session.scalar(_by_key(channel, _id(update_id)))
             return None if row is None else _item(row)
 
@@ -116,23 +124,27 @@ class Inbox:
         waiting for its retry time, or held by another worker."""
         now = self._clock()
         self._schema.ensure()
-        with session_scope(self._engine) as session:
-            row = session.scalar(_by_key(channel, _id(update_id)))
-            if row is None:
-                return None
-            taken = session.execute(
+        with self._session() as session:
+            # One conditional UPDATE: the database decides which of two workers gets it.
+            row = session.execute(
                 update(InboxUpdate)
-                .where(InboxUpdate.id == row.id, InboxUpdate.attempts == row.attempts, _due(now))
+                .where(
+                    InboxUpdate.channel == channel,
+                    InboxUpdate.update_id == _id(update_id),
+                    _due(now),
+                )
                 .values(
                     state="in_progress",
                     attempts=InboxUpdate.attempts + 1,
                     lease_until=now + self._lease,
                     not_before=None,
                 )
-            )
-            if taken.rowcount != 1:  # type: ignore[attr-defined]  # a CursorResult for UPDATE
+                .returning(InboxUpdate)
+            ).scalar_one_or_none()
+            if row is None:
                 return None
-            session.refresh(row)
+            if row.attempts == 1:  # the first attempt: nothing sent yet
+                return Claim(_item(row))
             sent = session.scalars(
                 select(InboxReply.ordinal).where(InboxReply.update_pk == row.id)
             ).all()
@@ -176,7 +188,7 @@ class Inbox:
 
     def record_sent(self, claim: Claim, ordinal: int) -> None:
         """The reply at ``ordinal`` reached the platform: a replay must not send it again."""
-        with session_scope(self._engine) as session:
+        with self._session() as session:
             session.add(InboxReply(update_pk=claim.item.pk, ordinal=ordinal, sent_at=self._clock()))
 
     # --- replaying ---------------------------------------------------------------------------
@@ -186,7 +198,7 @@ class Inbox:
         claims of the previous run (killed mid-update) and retry times dropped. Only one
         consumer per channel may run this (see docs/ARCHITECTURE.md)."""
         self._schema.ensure()
-        with session_scope(self._engine) as session:
+        with self._session() as session:
             session.execute(
                 update(InboxUpdate)
                 .where(
@@ -205,7 +217,7 @@ class Inbox:
         """Updates of ``channel`` a worker may claim now: pending ones whose retry time has
         come and claims whose lease ran out, oldest first."""
         self._schema.ensure()
-        with session_scope(self._engine) as session:
+        with self._session() as session:
             items = _pending(session, channel, self._clock())
         if items:
             INBOX_REPLAYED.labels(channel=channel).inc(len(items))
@@ -216,7 +228,7 @@ class Inbox:
         the number deleted. Updates hold what people typed: keep them no longer than needed to
         recognise a second delivery."""
         self._schema.ensure()
-        with session_scope(self._engine) as session:
+        with self._session() as session:
             old = select(InboxUpdate.id).where(
                 InboxUpdate.state.in_(("done", "failed")), InboxUpdate.received_at < before
             )
@@ -224,9 +236,14 @@ class Inbox:
             result = session.execute(delete(InboxUpdate).where(InboxUpdate.id.in_(old)))
             return int(result.rowcount)  # type: ignore[attr-defined]
 
+    @contextmanager
+    def _session(self) -> Iterator[Session]:
+        with self._serial, session_scope(self._engine) as session:
+            yield session
+
     def _set(self, claim: Claim, **values: Any) -> None:
         """Update the claimed row, only while ``claim`` still holds it."""
-        with session_scope(self._engine) as session:
+        with self._session() as session:
             session.execute(
                 update(InboxUpdate)
                 .where(
