@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from prometheus_client import REGISTRY
+from sqlalchemy import Engine
 
 from knowledge.inbox import Inbox, InboxItem, InboxWorker, Sweeper, Turn, handle
 from knowledge.inbox.store import DEFAULT_LEASE, RETRY_AFTER
@@ -223,3 +224,20 @@ async def test_old_handled_updates_are_deleted_and_unhandled_ones_kept(
 def test_an_id_longer_than_the_column_is_refused(inbox: Inbox) -> None:
     with pytest.raises(ValueError, match="1 to 128"):
         inbox.accept(CHANNEL, "x" * 129, "chat-1", {})
+
+
+async def test_the_inbox_works_alike_on_postgresql(
+    postgres_engine: Engine, clock: FakeClock
+) -> None:
+    inbox = Inbox(postgres_engine, clock=clock)
+    chat = Chat()
+    assert inbox.accept(CHANNEL, "evt-1", "user-9", {"text": "xin chào"}) is True
+    assert inbox.accept(CHANNEL, "evt-1", "user-9", {"text": "xin chào"}) is False
+    claim = inbox.claim(CHANNEL, "evt-1")
+    assert claim is not None and inbox.claim(CHANNEL, "evt-1") is None
+    await Turn(inbox, claim).reply_once(lambda: chat.send("một"))
+    after = Inbox(postgres_engine, clock=clock)  # a restart
+    (item,) = after.recover(CHANNEL)
+    assert await handle(after, CHANNEL, item.update_id, chat.handler)
+    assert chat.received == ["một", "Anh/chị cần gì thêm ạ?"]
+    assert after.get(CHANNEL, "evt-1").state == "done"  # type: ignore[union-attr]
