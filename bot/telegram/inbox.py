@@ -24,7 +24,7 @@ from telegram import Bot, Update
 from telegram.error import NetworkError
 from telegram.ext import SimpleUpdateProcessor
 
-from knowledge.inbox import Inbox, InboxItem, Sweeper, Turn, finish
+from knowledge.inbox import Inbox, InboxItem, Sweeper, Turn, finish, holding
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +105,8 @@ class InboxProcessor(SimpleUpdateProcessor):
         turn = Turn(self._inbox, claim)
         token = _TURN.set(turn)
         try:
-            await coroutine
+            async with holding(self._inbox, claim):
+                await coroutine
         finally:
             _TURN.reset(token)
         # A handler that failed is not run again: the officials' commands act before they

@@ -28,8 +28,8 @@ from knowledge.shared.schema import SchemaGuard
 
 log = logging.getLogger(__name__)
 
-# Longer than any handler runs (Rasa's timeout, then a few sends with retries): a claim older
-# than this is taken to belong to a hung worker and is handed out again.
+# A claim not renewed for this long belongs to a worker that died or hung: it is handed out
+# again. Workers renew it while their handler runs (``knowledge.inbox.worker.holding``).
 DEFAULT_LEASE = timedelta(minutes=2)
 DEFAULT_MAX_ATTEMPTS = 5
 RETRY_AFTER = timedelta(seconds=30)  # times the attempt number
@@ -149,6 +149,14 @@ class Inbox:
                 select(InboxReply.ordinal).where(InboxReply.update_pk == row.id)
             ).all()
             return Claim(_item(row), frozenset(sent))
+
+    @property
+    def lease(self) -> timedelta:
+        return self._lease
+
+    def extend(self, claim: Claim) -> None:
+        """The worker still handles the update: its claim lasts another lease from now."""
+        self._set(claim, lease_until=self._clock() + self._lease)
 
     def complete(self, claim: Claim) -> None:
         """The update is handled."""

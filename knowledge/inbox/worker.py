@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
 from typing import Any, TypeVar
 
@@ -86,11 +86,34 @@ async def handle(inbox: Inbox, channel: str, update_id: str | int, handler: Hand
         return False
     turn = Turn(inbox, claim)
     try:
-        await handler(turn, claim.item)
+        async with holding(inbox, claim):
+            await handler(turn, claim.item)
     except Exception as error:
         turn.failed = error
     await finish(inbox, turn)
     return True
+
+
+@contextlib.asynccontextmanager
+async def holding(inbox: Inbox, claim: Claim) -> AsyncIterator[None]:
+    """Renews the claim while the block runs, so that a long handler (a document read) is not
+    taken for a hung one and run a second time."""
+
+    async def renew() -> None:
+        while True:
+            await asyncio.sleep(inbox.lease.total_seconds() / 3)
+            try:
+                await asyncio.to_thread(inbox.extend, claim)
+            except SQLAlchemyError as error:
+                log.warning("inbox claim of %s not renewed: %s", claim.item.update_id, error)
+
+    renewer = asyncio.create_task(renew())
+    try:
+        yield
+    finally:
+        renewer.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await renewer
 
 
 async def finish(inbox: Inbox, turn: Turn, *, retry: bool = True) -> None:

@@ -241,3 +241,21 @@ async def test_the_inbox_works_alike_on_postgresql(
     assert await handle(after, CHANNEL, item.update_id, chat.handler)
     assert chat.received == ["một", "Anh/chị cần gì thêm ạ?"]
     assert after.get(CHANNEL, "evt-1").state == "done"  # type: ignore[union-attr]
+
+
+async def test_a_long_handler_keeps_its_update_and_is_not_run_a_second_time(
+    database: str,
+) -> None:
+    """A document read can outlast the lease: the worker renews its claim while it runs."""
+    inbox = Inbox(make_engine(database), lease=timedelta(seconds=0.3))
+    inbox.accept(CHANNEL, 1, "chat-1", {"text": "kế hoạch.pdf"})
+    taken_meanwhile: list[object] = []
+
+    async def long_read(_turn: Turn, _item: InboxItem) -> None:
+        for _ in range(5):
+            await asyncio.sleep(0.2)
+            taken_meanwhile.append(await asyncio.to_thread(inbox.claim, CHANNEL, 1))
+
+    assert await handle(inbox, CHANNEL, 1, long_read)
+    assert taken_meanwhile == [None] * 5
+    assert inbox.get(CHANNEL, 1).state == "done"  # type: ignore[union-attr]
