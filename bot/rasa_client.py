@@ -47,6 +47,17 @@ def parse_replies(body: Any) -> list[RasaReply]:
     return replies
 
 
+def replies_as_json(replies: list[RasaReply]) -> list[dict[str, Any]]:
+    """Replies in Rasa's JSON shape again (``parse_replies`` reads it back), to keep them."""
+    return [
+        {
+            "text": reply.text,
+            "buttons": [{"title": b.title, "payload": b.payload} for b in reply.buttons],
+        }
+        for reply in replies
+    ]
+
+
 class RasaClient:
     """One shared HTTP session to Rasa for the whole application."""
 

@@ -11,6 +11,7 @@ def metadata() -> MetaData:
     """``Base.metadata`` with every capability's tables on it."""
     import knowledge.dossiers.models
     import knowledge.feedback.models
+    import knowledge.inbox.models
     import knowledge.plans.models
     import knowledge.reminders.service  # its tables live beside the service
     import knowledge.zalo.events
