@@ -43,6 +43,8 @@ class FakeZaloApi:
     # Scripted answers to the next sends, as (HTTP status, JSON body); then success again.
     send_failures: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
     sent: list[dict[str, Any]] = field(default_factory=list)  # delivered messages, in order
+    # Zalo goes down (HTTP 503) once this many messages have been delivered; None: up.
+    down_after: int | None = None
     attempts: int = 0  # send requests, failed ones included
     _serial: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -57,6 +59,8 @@ class FakeZaloApi:
         if self.send_failures:
             status, body = self.send_failures.pop(0)
             return web.json_response(body, status=status)
+        if self.down_after is not None and len(self.sent) >= self.down_after:
+            return web.json_response({}, status=503)
         if request.headers.get("access_token") not in self.valid_tokens:
             return web.json_response({"error": -216, "message": "Access token is invalid"})
         body = await request.json()

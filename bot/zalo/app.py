@@ -24,12 +24,12 @@ from bot.zalo.config import WEBHOOK_PATH, Settings, load_settings
 from bot.zalo.conversation import Conversation
 from bot.zalo.events import Rejected, user_event, verified_event
 from bot.zalo.files import FileHook, acknowledge_file
-from bot.zalo.inbox import Inbox, Worker
+from bot.zalo.inbox import Worker
 from bot.zalo.oa_api import OaClient, TokenKeeper, ZaloError, ZaloUnavailable
+from knowledge.inbox import Inbox
 from knowledge.shared.clock import Clock, utc_now
 from knowledge.shared.db import get_engine
 from knowledge.shared.settings import SettingError
-from knowledge.zalo.events import EventStore
 from knowledge.zalo.tokens import TokenStore
 
 log = logging.getLogger(__name__)
@@ -51,9 +51,9 @@ def build_app(
     clock: Clock = utc_now,
     now_s: Callable[[], float] = time.time,
 ) -> web.Application:
-    """The webhook and its worker; ``inbox`` defaults to the channel's table in the database."""
+    """The webhook and its worker; ``inbox`` defaults to the shared inbox in the database."""
     engine = get_engine(settings.database_url)
-    store = inbox if inbox is not None else EventStore(engine, clock)
+    store = inbox if inbox is not None else Inbox(engine, clock=clock)
 
     async def receive(request: web.Request) -> web.Response:
         body = await request.read()
@@ -83,11 +83,9 @@ def build_app(
             tokens = TokenKeeper(settings, session, TokenStore(settings.oa_id, engine), clock)
             rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_s)
             conversation = Conversation(rasa, OaClient(settings, session, tokens), receive_file)
-            worker = Worker(store, conversation.handle)
+            worker = Worker(store, conversation.handle, clock)
             app[WORKER], app[TOKENS] = worker, tokens
-            replayed = await worker.replay()
-            if replayed:
-                log.info("answering %d Zalo events stored by the previous run", replayed)
+            await worker.start()
             keeper = asyncio.create_task(_keep_token_fresh(tokens))
             try:
                 yield

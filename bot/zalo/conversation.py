@@ -13,18 +13,18 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
 
-from bot.rasa_client import RasaButton, RasaClient, RasaReply, RasaUnavailable
+from bot.rasa_client import RasaClient, RasaUnavailable, parse_replies, replies_as_json
 from bot.zalo import constants as zalo
 from bot.zalo.events import UserEvent
 from bot.zalo.files import FileHook, ReceivedFile
 from bot.zalo.formatting import button_titles, messages_for
-from bot.zalo.inbox import Turn
+from bot.zalo.inbox import CHANNEL
 from bot.zalo.oa_api import OaClient
+from knowledge.inbox import Turn
 from knowledge.shared.wording import say, text
 
 log = logging.getLogger(__name__)
 
-CHANNEL = "zalo"
 SENDER_PREFIX = CHANNEL + ":"  # how the channel names its users to Rasa: "zalo:<user id>"
 BUSY = text("zalo.busy")
 TEXT_ONLY = text("zalo.text_only")
@@ -70,21 +70,14 @@ class Conversation:
             log.warning("Rasa unavailable for Zalo user %s: %s", user_id, error)
             await self._send(turn, user_id, {"text": BUSY})
             return
-        for reply in _replies(kept):
+        for reply in parse_replies(kept):
             for outgoing in messages_for(reply):
                 await self._send(turn, user_id, outgoing)
             if reply.buttons:
                 self._remember_buttons(user_id, button_titles(reply))
 
     async def _ask_rasa(self, user_id: str, message: str) -> list[dict[str, Any]]:
-        replies = await self._rasa.send(sender_id(user_id), message)
-        return [
-            {
-                "text": r.text,
-                "buttons": [{"title": b.title, "payload": b.payload} for b in r.buttons],
-            }
-            for r in replies
-        ]
+        return replies_as_json(await self._rasa.send(sender_id(user_id), message))
 
     async def _send(self, turn: Turn, user_id: str, message: Mapping[str, Any]) -> None:
         await turn.reply_once(lambda: self._api.send(user_id, message))
@@ -94,12 +87,3 @@ class Conversation:
         self._offered.move_to_end(user_id)
         while len(self._offered) > BUTTONS_REMEMBERED:
             self._offered.popitem(last=False)
-
-
-def _replies(kept: list[dict[str, Any]]) -> list[RasaReply]:
-    return [
-        RasaReply(
-            item["text"], tuple(RasaButton(b["title"], b["payload"]) for b in item["buttons"])
-        )
-        for item in kept
-    ]

@@ -1,9 +1,10 @@
 """Where webhook events wait between Zalo's 200 and their answer, and who answers them.
 
-``Inbox`` is what the channel needs of a durable store: the Zalo channel's own table
-(``knowledge.zalo.events.EventStore``) fits it. The worker answers each stored event once, the
-events of one user in the order they arrived, and marks it handled; an event whose answer could
-not reach Zalo stays pending and is answered again at the next start.
+Events go through the durable inbox every channel shares (``knowledge.inbox``): committed
+before Zalo gets its 200, a second delivery of one dropped, replayed after a restart, each reply
+sent once. ``knowledge.inbox.InboxWorker`` would answer events as they come; this worker also
+keeps one user's events in the order they arrived (a citizen's "2" must not overtake the
+question it answers), by claiming each only once the user's previous event is done.
 """
 
 from __future__ import annotations
@@ -11,79 +12,47 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, Protocol, TypeVar
+from typing import Any
 
 from bot.zalo.events import UserEvent, user_event
-from bot.zalo.oa_api import ZaloUnavailable
-from knowledge.zalo.events import StoredEvent
+from bot.zalo.oa_api import ZaloError
+from knowledge.inbox import Inbox, InboxItem, Sweeper, Turn, handle
+from knowledge.shared.clock import Clock, utc_now
 
 log = logging.getLogger(__name__)
 
-T = TypeVar("T")
-
-
-class Turn(Protocol):
-    """One attempt at answering an event."""
-
-    async def reply_once(self, send: Callable[[], Awaitable[T]]) -> T | None:
-        """Send the next reply, unless an earlier attempt at this event sent it."""
-        ...
-
-    async def remember(self, key: str, compute: Callable[[], Awaitable[Any]]) -> Any:
-        """``compute()``'s JSON-able result, computed on the first attempt only."""
-        ...
-
-
-class FirstTurn:
-    """The turn of a store that records neither replies nor results: everything runs."""
-
-    async def reply_once(self, send: Callable[[], Awaitable[T]]) -> T | None:
-        return await send()
-
-    async def remember(self, key: str, compute: Callable[[], Awaitable[Any]]) -> Any:
-        return await compute()
-
-
+CHANNEL = "zalo"
 Handler = Callable[[Turn, UserEvent], Awaitable[None]]
 
 
-class Inbox(Protocol):
-    def accept(self, event_id: str, user_id: str, payload: Mapping[str, Any]) -> bool:
-        """Store the event; False when it was accepted before (a duplicate)."""
-        ...
-
-    def pending(self) -> list[StoredEvent]:
-        """Events accepted and not yet handled, oldest first."""
-        ...
-
-    def done(self, event_id: str) -> None: ...
-
-
 class Worker:
-    def __init__(self, inbox: Inbox, handle: Handler) -> None:
+    """Answers the channel's events from the inbox, one user's in order.
+
+    A reply Zalo refuses for good (``ZaloError``: the user blocked the OA, ...) ends the event;
+    one that cannot reach Zalo (``ZaloUnavailable``) has it retried later by the inbox, the
+    replies already sent skipped.
+    """
+
+    def __init__(self, inbox: Inbox, handler: Handler, clock: Clock = utc_now) -> None:
         self._inbox = inbox
-        self._handle = handle
+        self._handler = handler
+        self._sweeper = Sweeper(inbox, CHANNEL, self._submit, clock=clock)
         self._turns: dict[str, asyncio.Lock] = {}  # users with events scheduled
         self._scheduled: dict[str, int] = {}
         self._tasks: set[asyncio.Task[None]] = set()
 
-    async def accept(self, event: UserEvent, payload: Mapping[str, Any]) -> bool:
-        """Store the event and schedule its answer; False for a duplicate (nothing scheduled)."""
-        new = await asyncio.to_thread(self._inbox.accept, event.event_id, event.user_id, payload)
-        if new:
-            self._schedule(event)
-        return new
+    async def start(self) -> None:
+        """Answer what the last run left, then keep sweeping for retries."""
+        await self._sweeper.start()
 
-    async def replay(self) -> int:
-        """Schedule the events a previous run stored and did not answer; how many."""
-        stored = await asyncio.to_thread(self._inbox.pending)
-        for item in stored:
-            event = user_event(item.payload)
-            if event is None:  # cannot happen for what accept stored; do not loop on it
-                await asyncio.to_thread(self._inbox.done, item.event_id)
-            else:
-                self._schedule(event)
-        return len(stored)
+    async def accept(self, event: UserEvent, payload: Mapping[str, Any]) -> bool:
+        """Commit the event and schedule its answer; False for a duplicate."""
+        new = await asyncio.to_thread(
+            self._inbox.accept, CHANNEL, event.event_id, event.user_id, dict(payload)
+        )
+        if new:
+            self._schedule(event.event_id, event.user_id)
+        return new
 
     async def drain(self) -> None:
         """Wait until every scheduled answer has finished."""
@@ -91,36 +60,36 @@ class Worker:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
     async def close(self) -> None:
+        await self._sweeper.stop()
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
 
-    def _schedule(self, event: UserEvent) -> None:
+    async def _submit(self, item: InboxItem) -> None:
+        self._schedule(item.update_id, item.chat_id)
+
+    def _schedule(self, event_id: str, user: str) -> None:
         # Tasks start in creation order and take the user's lock before anything else, and
-        # asyncio's locks are fair: one user's events are answered in the order they arrived.
-        self._scheduled[event.user_id] = self._scheduled.get(event.user_id, 0) + 1
-        task = asyncio.create_task(self._answer(event))
+        # asyncio's locks are fair: one user's events are claimed in the order they arrived.
+        self._scheduled[user] = self._scheduled.get(user, 0) + 1
+        task = asyncio.create_task(self._answer(event_id, user))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _answer(self, event: UserEvent) -> None:
-        user = event.user_id
+    async def _answer(self, event_id: str, user: str) -> None:
         try:
             async with self._turns.setdefault(user, asyncio.Lock()):
-                await self._answer_once(event)
+                await handle(self._inbox, CHANNEL, event_id, self._answer_item)
         finally:
             self._scheduled[user] -= 1
             if not self._scheduled[user]:
                 del self._scheduled[user], self._turns[user]
 
-    async def _answer_once(self, event: UserEvent) -> None:
-        try:
-            await self._handle(FirstTurn(), event)
-        except ZaloUnavailable as error:
-            log.error("Zalo event %s kept for the next start: %s", event.event_id, error)
+    async def _answer_item(self, turn: Turn, item: InboxItem) -> None:
+        event = user_event(item.payload)
+        if event is None:  # accept stores user events only
             return
-        except Exception:
-            # Refused by Zalo for good (the user blocked the OA...) or a bug: answering again
-            # would fail the same way.
-            log.exception("Zalo event %s failed", event.event_id)
-        await asyncio.to_thread(self._inbox.done, event.event_id)
+        try:
+            await self._handler(turn, event)
+        except ZaloError as error:
+            log.warning("Zalo event %s not answered: %s", event.event_id, error)

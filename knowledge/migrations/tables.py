@@ -14,7 +14,6 @@ def metadata() -> MetaData:
     import knowledge.inbox.models
     import knowledge.plans.models
     import knowledge.reminders.service  # its tables live beside the service
-    import knowledge.zalo.events
     import knowledge.zalo.tokens  # noqa: F401  (each import binds only "knowledge")
     from knowledge.shared.models import Base
 

@@ -1,8 +1,8 @@
-"""The Zalo channel: the OA's tokens (the refresh token rotates at every refresh) and the webhook
-events stored before Zalo is answered.
+"""The Zalo channel: the OA's tokens (the refresh token rotates at every refresh). Its webhook
+events go through the shared inbox.
 
 Revision ID: 0003_zalo
-Revises: 0002
+Revises: 0003_inbox
 Create Date: 2026-12-04
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0003_zalo"
-down_revision = "0002"
+down_revision = "0003_inbox"
 branch_labels = None
 depends_on = None
 
@@ -28,19 +28,7 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("oa_id"),
     )
-    op.create_table(
-        "zalo_events",
-        sa.Column("event_id", sa.String(length=128), nullable=False),
-        sa.Column("user_id", sa.String(length=64), nullable=False),
-        sa.Column("payload", sa.Text(), nullable=False),
-        sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("handled_at", sa.DateTime(timezone=True), nullable=True),
-        sa.PrimaryKeyConstraint("event_id"),
-    )
-    op.create_index("ix_zalo_events_user_id", "zalo_events", ["user_id"])
 
 
 def downgrade() -> None:
-    op.drop_index("ix_zalo_events_user_id", table_name="zalo_events")
-    op.drop_table("zalo_events")
     op.drop_table("zalo_tokens")

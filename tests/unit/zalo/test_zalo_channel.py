@@ -13,9 +13,10 @@ from sqlalchemy import func, select
 
 from bot.zalo.config import Settings
 from bot.zalo.files import ReceivedFile
+from knowledge.inbox import Inbox
+from knowledge.inbox.models import InboxUpdate
 from knowledge.shared.db import get_engine, session_scope
 from knowledge.shared.wording import say, text
-from knowledge.zalo.events import EventStore, ZaloEvent
 from knowledge.zalo.tokens import Tokens, TokenStore, ZaloToken
 from tests.fake_zalo import (
     Channel,
@@ -34,7 +35,7 @@ USER = "8001234567890"
 
 def stored_events(settings: Settings) -> int:
     with session_scope(get_engine(settings.database_url)) as session:
-        return session.scalar(select(func.count()).select_from(ZaloEvent)) or 0
+        return session.scalar(select(func.count()).select_from(InboxUpdate)) or 0
 
 
 async def test_zalo_text_is_answered_through_rasa(
@@ -179,7 +180,7 @@ async def test_zalo_event_stored_but_not_answered_is_answered_after_a_restart(
     rasa.answers["xin chào"] = [{"text": "Dạ, em chào Anh/chị ạ."}]
     event = text_event(USER, "xin chào")
     # What a crash right after the 200 leaves behind: the event stored, no answer sent.
-    EventStore(get_engine(settings.database_url)).accept(event["message"]["msg_id"], USER, event)
+    Inbox(get_engine(settings.database_url)).accept("zalo", event["message"]["msg_id"], USER, event)
     async with running_channel(settings) as channel:
         await channel.settle()
         assert await channel.post(event) == 200  # and Zalo's late retry is not answered again
@@ -318,3 +319,19 @@ async def test_zalo_oversized_request_is_refused(channel: Channel, rasa: FakeRas
     assert await channel.post(text_event(USER, "x" * 100_000)) == 413
     await channel.settle()
     assert rasa.received == []
+
+
+async def test_zalo_reply_cut_short_by_zalo_going_down_is_finished_once_after_a_restart(
+    settings: Settings, rasa: FakeRasa, zalo_api: FakeZaloApi
+) -> None:
+    first, second = ("Dạ, phần một. " * 142).strip(), "Dạ, phần hai."  # 1,987 + 2 + 13 > 2,000
+    rasa.answers["chi tiết"] = [{"text": f"{first}\n\n{second}"}]
+    async with running_channel(settings) as channel:
+        zalo_api.down_after = 1  # the first piece gets through, then Zalo is down
+        await channel.post(text_event(USER, "chi tiết"))
+        await channel.settle()
+    zalo_api.down_after = None
+    async with running_channel(settings) as channel:  # the next start replays the event
+        await channel.settle()
+    assert rasa.messages() == ["chi tiết"]  # Rasa's answer was kept, not asked again
+    assert zalo_api.texts_to(USER) == [first, second]  # the first piece is not sent twice
