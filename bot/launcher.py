@@ -1,4 +1,4 @@
-"""Start the whole assistant as one unit: action server, Rasa, web page, Telegram bot.
+"""Start the whole assistant as one unit: action server, Rasa, web page, Telegram bot, Zalo.
 
 Used by `make run` (``python -m bot.launcher``) and by the end-to-end tests, so both start the
 stack the same way; its settings are knowledge/shared/settings.py's. Every child runs in its own
@@ -20,7 +20,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from knowledge.shared.settings import REPO_ROOT, configure, load_settings, resolve_settings
+from knowledge.shared.settings import (
+    REPO_ROOT,
+    ZALO_DEFAULT_PORT,
+    configure,
+    load_settings,
+    resolve_settings,
+    zalo_configured,
+)
 
 ROOT = REPO_ROOT
 
@@ -90,6 +97,11 @@ def build_services(settings: Mapping[str, str], *, with_web: bool = True) -> lis
         )
     if settings.get("TELEGRAM_BOT_TOKEN"):
         services.append(Service("telegram", [app_python, "-m", "bot.telegram"], ""))
+    if zalo_configured(settings):
+        port = settings.get("ZALO_PORT") or ZALO_DEFAULT_PORT
+        services.append(
+            Service("zalo", [app_python, "-m", "bot.zalo"], f"http://127.0.0.1:{port}/healthz")
+        )
     return services
 
 

@@ -14,6 +14,7 @@ import logging
 from telegram import Bot
 from telegram.error import TelegramError
 
+from bot.text_pieces import split_text
 from knowledge.feedback import FeedbackReply
 from knowledge.officials import Courier, Delivery
 from knowledge.shared.settings import DEFAULT_SETTINGS
@@ -41,35 +42,9 @@ def telegram_chat_id(sender: str) -> int | None:
         return None
 
 
-def _utf16_len(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
-
-
-def _prefix_fitting(text: str, limit: int) -> int:
-    """Number of leading characters of text that fit in limit UTF-16 code units."""
-    used = 0
-    for index, char in enumerate(text):
-        used += 2 if ord(char) > 0xFFFF else 1
-        if used > limit:
-            return index
-    return len(text)
-
-
 def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
-    """Text cut into pieces Telegram accepts, preferring paragraph, then line, then word breaks."""
-    pieces: list[str] = []
-    rest = text.strip()
-    while _utf16_len(rest) > limit:
-        head = rest[: max(1, _prefix_fitting(rest, limit))]
-        cut = next(
-            (at for sep in ("\n\n", "\n", " ") if (at := head.rfind(sep)) > 0),
-            len(head),
-        )
-        pieces.append(rest[:cut].rstrip())
-        rest = rest[cut:].lstrip()
-    if rest:
-        pieces.append(rest)
-    return pieces
+    """Text cut into pieces Telegram accepts (``bot.text_pieces.split_text``)."""
+    return split_text(text, limit)
 
 
 def citizen_reply_text(reply: FeedbackReply) -> str:

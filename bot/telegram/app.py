@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from prometheus_client import start_http_server
 from telegram import BotCommand, Update
 from telegram.ext import (
     Application,
@@ -21,10 +22,12 @@ from telegram.ext import (
 )
 
 from bot.officials.telegram_courier import CHANNEL, bot_courier
+from bot.rasa_client import RasaClient
 from bot.telegram import handlers, officials
 from bot.telegram.config import ConfigError, Settings, load_settings
-from bot.telegram.rasa_client import RasaClient
+from bot.telegram.inbox import InboxProcessor, InboxQueue, telegram_sweeper
 from bot.telegram.retry import RetryingRateLimiter
+from knowledge.inbox import Inbox
 from knowledge.officials import OfficialsDesk
 from knowledge.officials.plans import PlanDesk
 from knowledge.shared.clock import Clock, utc_now
@@ -42,14 +45,22 @@ COMMANDS = [
 # The only updates the handlers use; Telegram then sends nothing else.
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 BUTTONS_FILE = "telegram_buttons.pickle"
+SWEEPER = "inbox_sweeper"  # bot_data: replays the inbox
 
 
 def build_application(settings: Settings, *, clock: Clock = utc_now) -> Application:
     """The application with every handler; ``clock`` drives the officials' deadlines and
     reminders, so tests can set the date."""
 
+    engine = get_engine(settings.database_url)
+    inbox = Inbox(engine)
+    queue = InboxQueue(inbox)
+
     async def post_init(application: Application) -> None:
         application.bot_data[handlers.RASA] = RasaClient(settings.rasa_url, settings.rasa_timeout_s)
+        # Updates received before a restart and not yet handled go first in the queue.
+        sweeper = application.bot_data[SWEEPER] = telegram_sweeper(inbox, queue, application.bot)
+        await sweeper.start()
         await application.bot.set_my_commands(COMMANDS)
         await officials.show_commands(application.bot, settings.official_ids, COMMANDS)
 
@@ -64,9 +75,12 @@ def build_application(settings: Settings, *, clock: Clock = utc_now) -> Applicat
         # Rasa's button payloads are often longer than the 64 bytes Telegram carries: the
         # library keeps them and sends a key instead.
         .arbitrary_callback_data(settings.keyboards_kept)
+        # Every update is committed to the inbox before Telegram is told it arrived, and
+        # handled under the inbox's claim (bot/telegram/inbox.py).
+        .update_queue(queue)
         # Users wait on Rasa for up to its timeout: one slow turn must not hold up other chats.
         # Turns of one chat still run in order (handlers.TURN_LOCK).
-        .concurrent_updates(True)
+        .concurrent_updates(InboxProcessor(inbox))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )
@@ -82,7 +96,6 @@ def build_application(settings: Settings, *, clock: Clock = utc_now) -> Applicat
             )
         )
     application = builder.build()
-    engine = get_engine(settings.database_url)
     application.bot_data[officials.PLANS] = PlanDesk(engine)
     application.bot_data[officials.DESK] = OfficialsDesk(
         engine,
@@ -114,6 +127,9 @@ def file_base_url(api_base_url: str) -> str:
 
 
 async def post_shutdown(application: Application) -> None:
+    sweeper = application.bot_data.pop(SWEEPER, None)
+    if sweeper is not None:
+        await sweeper.stop()
     rasa = application.bot_data.pop(handlers.RASA, None)
     if rasa is not None:
         await rasa.close()
@@ -121,6 +137,8 @@ async def post_shutdown(application: Application) -> None:
 
 def run(settings: Settings) -> None:
     application = build_application(settings)
+    if settings.metrics_port is not None:
+        start_http_server(settings.metrics_port, addr=settings.webhook_listen)
     if settings.mode == "webhook":
         # Telegram sends the secret in X-Telegram-Bot-Api-Secret-Token; PTB rejects other posts.
         application.run_webhook(

@@ -47,6 +47,8 @@ class Settings:
     # a button of an older keyboard answers "expired".
     keyboards_kept: int = 5000
     var_dir: str | None = None  # where pressed buttons are kept across restarts; None: not kept
+    # Prometheus' /metrics of this process (inbox counts) on BIND_HOST; None: not served.
+    metrics_port: int | None = None
 
 
 def load_settings(environ: Mapping[str, str]) -> Settings:
@@ -68,6 +70,7 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
         database_url=knowledge.database_url,
         send_rate=knowledge.telegram_send_rate,
         var_dir=str(knowledge.var_dir),
+        metrics_port=env_int(environ, "TELEGRAM_METRICS_PORT", 0, minimum=0, maximum=65535) or None,
     )
     if settings.mode == "webhook":
         _check_webhook(settings)

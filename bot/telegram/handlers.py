@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from functools import partial
 from typing import Any
 
 from telegram import Bot, Message, Update
@@ -14,8 +15,15 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.officials.telegram_courier import sender_id
+from bot.rasa_client import (
+    RasaClient,
+    RasaReply,
+    RasaUnavailable,
+    parse_replies,
+    replies_as_json,
+)
 from bot.telegram.formatting import button_title, keyboard_for, split_message
-from bot.telegram.rasa_client import RasaClient, RasaReply, RasaUnavailable
+from bot.telegram.inbox import current_turn, fail_current_turn
 from knowledge.shared.wording import say, text
 
 log = logging.getLogger(__name__)
@@ -58,19 +66,24 @@ def chat_data_of(context: ContextTypes.DEFAULT_TYPE) -> dict[Any, Any]:
     return context.chat_data
 
 
+async def reply(update: Update, answer: str) -> None:
+    """Answer the update's message, once however often the update is replayed."""
+    await current_turn().reply_once(partial(message_of(update).reply_text, answer))
+
+
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await message_of(update).reply_text(WELCOME)
+    await reply(update, WELCOME)
     # The menu and its buttons come from Rasa, so both channels show the same one.
     await converse(update, context, MENU_REQUEST)
 
 
 async def help_command(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
-    await message_of(update).reply_text(HELP)
+    await reply(update, HELP)
 
 
 async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if await converse(update, context, CANCEL_PAYLOAD) == []:
-        await message_of(update).reply_text(CANCELLED)
+        await reply(update, CANCELLED)
 
 
 async def relay_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -78,7 +91,7 @@ async def relay_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 
 async def text_only(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
-    await message_of(update).reply_text(TEXT_ONLY)
+    await reply(update, TEXT_ONLY)
 
 
 async def button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -87,48 +100,65 @@ async def button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     query = update.callback_query
     if query is None:
         return
-    await query.answer()
+    # Stops the button's spinner; Telegram refuses a second answer, or one to an old query
+    # (a replay after a restart): only a courtesy.
+    with contextlib.suppress(BadRequest):
+        await query.answer()
     if query.data is None:
         return
+    turn = current_turn()
+    chat_id = chat_id_of(update)
     if isinstance(query.message, Message):
         title = button_title(query.message.reply_markup, query.data)
         try:
-            await query.edit_message_reply_markup(reply_markup=None)
+            await turn.reply_once(partial(query.edit_message_reply_markup, reply_markup=None))
         except BadRequest:
             # The keyboard is already gone: a second tap on the same button, relayed once.
             return
         if title:
-            await context.bot.send_message(chat_id_of(update), say("telegram.chosen", title=title))
+            chosen = say("telegram.chosen", title=title)
+            await turn.reply_once(partial(context.bot.send_message, chat_id, chosen))
     if not isinstance(query.data, str):
-        await context.bot.send_message(chat_id_of(update), EXPIRED)
+        await turn.reply_once(partial(context.bot.send_message, chat_id, EXPIRED))
         return
     await converse(update, context, query.data)
 
 
 async def report_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     log.error("update %s failed", update, exc_info=context.error)
+    fail_current_turn(context.error)
 
 
 async def converse(
     update: Update, context: ContextTypes.DEFAULT_TYPE, message: str
 ) -> list[RasaReply] | None:
-    """One Rasa turn for this chat; the replies sent, or None when Rasa could not answer."""
+    """One Rasa turn for this chat; the replies sent, or None when Rasa could not answer.
+
+    Rasa's answer is kept in the inbox with the update: a replay (after a restart between
+    Rasa's answer and the last reply) sends the replies not yet sent without asking Rasa again.
+    """
     chat_id = chat_id_of(update)
     rasa: RasaClient = context.bot_data[RASA]
+    turn = current_turn()
+
+    async def ask_rasa() -> list[dict[str, Any]]:
+        async with showing_typing(context.bot, chat_id):
+            return replies_as_json(await rasa.send(sender_id(chat_id), message))
+
     async with chat_data_of(context).setdefault(TURN_LOCK, asyncio.Lock()):
         try:
-            async with showing_typing(context.bot, chat_id):
-                replies = await rasa.send(sender_id(chat_id), message)
+            replies = parse_replies(await turn.remember("rasa", ask_rasa))
         except RasaUnavailable as error:
             log.warning("Rasa unavailable for chat %s: %s", chat_id, error)
-            await context.bot.send_message(chat_id, BUSY)
+            await turn.reply_once(partial(context.bot.send_message, chat_id, BUSY))
             return None
-        for reply in replies:
-            pieces = split_message(reply.text) or [CHOOSE]
+        for answer in replies:
+            pieces = split_message(answer.text) or [CHOOSE]
             for piece in pieces[:-1]:
-                await context.bot.send_message(chat_id, piece)
-            await context.bot.send_message(
-                chat_id, pieces[-1], reply_markup=keyboard_for(reply.buttons)
+                await turn.reply_once(partial(context.bot.send_message, chat_id, piece))
+            keyboard = keyboard_for(answer.buttons)
+            await turn.reply_once(
+                partial(context.bot.send_message, chat_id, pieces[-1], reply_markup=keyboard)
             )
         return replies
 

@@ -25,6 +25,7 @@ from aiohttp import BodyPartReader, web
 
 from bot.officials.telegram_courier import CHANNEL as TELEGRAM
 from bot.officials.telegram_courier import token_courier
+from bot.officials.zalo_courier import zalo_couriers
 from bot.web import officials_pages as pages
 from bot.web.session import COOKIE, SESSION_S, TOKEN_MIN, Sessions
 from knowledge.feedback import (
@@ -102,11 +103,15 @@ def logged_in(request: web.Request) -> bool:
 
 
 def couriers(environ: Mapping[str, str]) -> dict[str, Courier]:
-    """Replies reach Telegram citizens when this process knows the bot's token."""
+    """Replies reach Telegram citizens when this process knows the bot's token, Zalo citizens
+    when Zalo is configured."""
+    found = zalo_couriers(environ)
     settings = load_knowledge_settings(environ)
-    if not settings.telegram_bot_token:
-        return {}
-    return {TELEGRAM: token_courier(settings.telegram_bot_token, settings.telegram_api_base_url)}
+    if settings.telegram_bot_token:
+        found[TELEGRAM] = token_courier(
+            settings.telegram_bot_token, settings.telegram_api_base_url
+        )
+    return found
 
 
 def setup(

@@ -11,8 +11,10 @@ def metadata() -> MetaData:
     """``Base.metadata`` with every capability's tables on it."""
     import knowledge.dossiers.models
     import knowledge.feedback.models
+    import knowledge.inbox.models
     import knowledge.plans.models
-    import knowledge.reminders.service  # noqa: F401  (its tables live beside the service)
+    import knowledge.reminders.service  # its tables live beside the service
+    import knowledge.zalo.tokens  # noqa: F401  (each import binds only "knowledge")
     from knowledge.shared.models import Base
 
     return Base.metadata

@@ -22,6 +22,7 @@ from knowledge.shared.wording import say, text
 WEB = "web"
 CHANNEL_LABELS = {
     "telegram": text("officials.channel_telegram"),
+    "zalo": text("officials.channel_zalo"),
     WEB: text("officials.channel_web"),
 }
 

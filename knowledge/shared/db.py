@@ -50,11 +50,16 @@ def _shared_engine(url: str) -> Engine:
     return make_engine(url)
 
 
+@lru_cache(maxsize=16)
+def _sessions(engine: Engine) -> sessionmaker[Session]:
+    # Made once per engine: each sessionmaker is a new Session class, costly to set up.
+    return sessionmaker(bind=engine, expire_on_commit=False)
+
+
 @contextmanager
 def session_scope(engine: Engine | None = None) -> Iterator[Session]:
     """A session committed when the block succeeds and rolled back when it raises."""
-    factory = sessionmaker(bind=engine or get_engine(), expire_on_commit=False)
-    session = factory()
+    session = _sessions(engine or get_engine())()
     try:
         yield session
         session.commit()

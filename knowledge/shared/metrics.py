@@ -67,6 +67,19 @@ DOSSIER_LOOKUPS = Counter(
     "Dossier status lookups, by result (found, not_found, unavailable, rate_limited)",
     ["result"],
 )
+INBOX_ACCEPTED = Counter(
+    "assistant_inbox_accepted", "Incoming updates committed to the inbox, by channel", ["channel"]
+)
+INBOX_DUPLICATES = Counter(
+    "assistant_inbox_duplicates",
+    "Second deliveries of an update already in the inbox, dropped, by channel",
+    ["channel"],
+)
+INBOX_REPLAYED = Counter(
+    "assistant_inbox_replayed",
+    "Updates handed out again: left by a restart, retried after a failure, or hung, by channel",
+    ["channel"],
+)
 
 # Rasa may call several actions for one message: each message is counted once, by its id.
 _SEEN_LIMIT = 10_000

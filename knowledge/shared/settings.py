@@ -340,3 +340,24 @@ def _read(env: Mapping[str, str], name: str, convert: Callable[[str], T], kind: 
 
 # The settings of an empty environment: what code defaults to when no setting is given.
 DEFAULT_SETTINGS = load_settings({})
+# --- the Zalo Official Account channel ----------------------------------------------------------
+# bot/zalo reads the rest of its settings (bot/zalo/config.py); the launcher needs only this.
+
+ZALO_REQUIRED = (
+    "ZALO_OA_ID",
+    "ZALO_APP_ID",
+    "ZALO_APP_SECRET",
+    "ZALO_OA_SECRET_KEY",
+    "ZALO_REFRESH_TOKEN",
+)
+ZALO_DEFAULT_PORT = 8070
+
+
+def zalo_configured(env: Mapping[str, str]) -> bool:
+    """Whether the environment names an Official Account to serve (every required value set)."""
+    return not zalo_missing(env)
+
+
+def zalo_missing(env: Mapping[str, str]) -> list[str]:
+    """The required Zalo variables the environment lacks."""
+    return [name for name in ZALO_REQUIRED if not env.get(name, "").strip()]

@@ -58,7 +58,12 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
         "ACTIONS_PORT": str(_free_port()),
         "WEB_PORT": str(_free_port()),
     }
-    environ = {k: v for k, v in os.environ.items() if k not in ("TELEGRAM_BOT_TOKEN",)}
+    # Channels to real platforms stay off; tests run them against fakes.
+    environ = {
+        k: v
+        for k, v in os.environ.items()
+        if k != "TELEGRAM_BOT_TOKEN" and not k.startswith("ZALO_")
+    }
     settings = resolve_settings({**environ, **overrides})
     prepare_database(settings)
     running = Stack(settings, build_services(settings), quiet=True)

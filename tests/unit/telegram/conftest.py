@@ -42,13 +42,14 @@ async def rasa() -> AsyncIterator[FakeRasa]:
 
 
 @pytest.fixture
-def settings(bot_api: FakeBotApi, rasa: FakeRasa) -> Settings:
+def settings(bot_api: FakeBotApi, rasa: FakeRasa, kb_url: str) -> Settings:
     return Settings(
         token=TOKEN,
         rasa_url=rasa.url,
         api_base_url=bot_api.base_url,
         rasa_timeout_s=0.5,
         retry_backoff_s=0.01,
+        database_url=kb_url,  # the inbox's tables, migrated
     )
 
 

@@ -99,3 +99,10 @@ def test_without_officials_listed_reminders_default_to_three_days_at_eight() -> 
 def test_malformed_officials_or_reminder_settings_are_refused(environ: dict[str, str]) -> None:
     with pytest.raises(ConfigError):
         load_settings({**TOKEN, **environ})
+
+
+def test_inbox_metrics_are_served_only_on_a_port_given() -> None:
+    assert load_settings(TOKEN).metrics_port is None
+    assert load_settings({**TOKEN, "TELEGRAM_METRICS_PORT": "9105"}).metrics_port == 9105
+    with pytest.raises(ConfigError, match="TELEGRAM_METRICS_PORT"):
+        load_settings({**TOKEN, "TELEGRAM_METRICS_PORT": "http"})

@@ -1,4 +1,5 @@
-"""Client of Rasa's REST channel (POST /webhooks/rest/webhook)."""
+"""Client of Rasa's REST channel (POST /webhooks/rest/webhook), shared by the channels that relay
+to it (Telegram, Zalo)."""
 
 from __future__ import annotations
 
@@ -44,6 +45,17 @@ def parse_replies(body: Any) -> list[RasaReply]:
         if text or buttons:
             replies.append(RasaReply(text, buttons))
     return replies
+
+
+def replies_as_json(replies: list[RasaReply]) -> list[dict[str, Any]]:
+    """Replies in Rasa's JSON shape again (``parse_replies`` reads it back), to keep them."""
+    return [
+        {
+            "text": reply.text,
+            "buttons": [{"title": b.title, "payload": b.payload} for b in reply.buttons],
+        }
+        for reply in replies
+    ]
 
 
 class RasaClient:
