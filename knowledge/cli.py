@@ -22,6 +22,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from knowledge import migrations
 from knowledge.dossiers.demo import seed_demo
+from knowledge.officials import cli as officials_cli
 from knowledge.plans.build import build
 from knowledge.plans.deadlines import DeadlineOccurrence, deadlines_between, next_deadlines
 from knowledge.plans.decide import THRESHOLDS
@@ -138,6 +139,10 @@ def _parser() -> argparse.ArgumentParser:
     deadlines.add_argument("--to", dest="end", type=_date, help=say("cli.help_to"))
     deadlines.add_argument("--next", action="store_true", help=say("cli.help_next"))
     _add_scope(deadlines)
+
+    officials_cli.add_commands(
+        commands.add_parser("officials", help=say("accounts.help_officials"))
+    )
 
     targets = command("targets", _targets, say("cli.help_targets"))
     targets.add_argument("topic")
