@@ -26,6 +26,7 @@ from knowledge.officials.complaints import (
     complaint_view,
     route,
 )
+from knowledge.officials.localities import ALL, only, own_first
 from knowledge.plans.deadlines import (
     DeadlineOccurrence,
     RecurringRule,
@@ -39,7 +40,6 @@ from knowledge.reminders.service import (
     Subscription,
     upcoming_deadlines,
 )
-from knowledge.officials.localities import ALL, only, own_first
 from knowledge.shared.clock import Clock, utc_now
 from knowledge.shared.periods import vietnam_today
 from knowledge.shared.wording import say, text
