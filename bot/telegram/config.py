@@ -36,8 +36,6 @@ class Settings:
     rasa_timeout_s: float = 15.0
     # Base of the exponential pause between tries after a network error; tests shorten it.
     retry_backoff_s: float = 0.5
-    # Telegram user ids allowed the officials' commands; everyone else is refused.
-    official_ids: frozenset[int] = frozenset()
     reminder_days_before: int = DEFAULT_DAYS_BEFORE
     reminder_hour: int = DEFAULT_HOUR  # Vietnam time
     database_url: str | None = None  # None: the knowledge base's configured database
@@ -57,6 +55,12 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
     mode = environ.get("TELEGRAM_MODE", "polling").strip().lower() or "polling"
     if mode not in ("polling", "webhook"):
         raise ConfigError(f"TELEGRAM_MODE must be polling or webhook, not {mode!r}")
+    if environ.get("TELEGRAM_OFFICIAL_IDS", "").strip():
+        raise ConfigError(
+            "TELEGRAM_OFFICIAL_IDS is no longer read: give each official an account with their "
+            "Telegram id (python -m knowledge officials add NAME --role ... --telegram-id ID), "
+            "then unset it"
+        )
     knowledge = load_knowledge_settings(environ)
     settings = Settings(
         token=token,
@@ -67,7 +71,6 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
         webhook_secret=environ.get("TELEGRAM_WEBHOOK_SECRET", "").strip(),
         webhook_listen=environ.get("BIND_HOST", "127.0.0.1"),
         webhook_port=env_int(environ, "TELEGRAM_WEBHOOK_PORT", 8443, minimum=1, maximum=65535),
-        official_ids=_official_ids(environ.get("TELEGRAM_OFFICIAL_IDS", "")),
         reminder_days_before=env_int(
             environ,
             "REMINDER_DAYS_BEFORE",
@@ -83,23 +86,6 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
     if settings.mode == "webhook":
         _check_webhook(settings)
     return settings
-
-
-def _official_ids(raw: str) -> frozenset[int]:
-    """ "123, 456" as ids; Telegram user ids are positive integers."""
-    ids: set[int] = set()
-    for part in raw.split(","):
-        if not part.strip():
-            continue
-        try:
-            ids.add(int(part))
-        except ValueError:
-            raise ConfigError(
-                f"TELEGRAM_OFFICIAL_IDS lists Telegram user ids separated by commas, not {part!r}"
-            ) from None
-    if any(user_id <= 0 for user_id in ids):
-        raise ConfigError("TELEGRAM_OFFICIAL_IDS: Telegram user ids are positive numbers")
-    return frozenset(ids)
 
 
 def _check_webhook(settings: Settings) -> None:
