@@ -101,7 +101,9 @@ class Dashboard:
 def dashboard(view: Dashboard) -> str:
     previous, following = shift_month(view.month, -1), shift_month(view.month, 1)
     listed = {c.code for c in view.complaints}
-    context = {f.name: getattr(view, f.name) for f in fields(view) if f.name != "csrf"}
+    context = {
+        f.name: getattr(view, f.name) for f in fields(view) if f.name not in ("csrf", "official")
+    }
     return render(
         "dashboard.html",
         **context,

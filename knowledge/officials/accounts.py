@@ -33,9 +33,11 @@ from knowledge.shared.wording import say, text
 PASSWORD_MIN = 12
 PASSWORD_MAX = 256  # argon2 hashes anything, but a megabyte "password" is an attack
 _NAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,63}")
-_HASHER = PasswordHasher()
+# argon2id with RFC 9106's low-memory profile (argon2-cffi's defaults). Module-wide so that
+# tests can swap in cheaper parameters; the stored hash names its own parameters.
+HASHER = PasswordHasher()
 # Verified when the name is unknown, so a wrong name takes as long as a wrong password.
-_DUMMY_HASH = _HASHER.hash("not-an-account-password")
+_DUMMY_HASHES: dict[int, str] = {}
 
 
 class Role(enum.StrEnum):
@@ -83,14 +85,20 @@ class AccountError(Exception):
 
 
 def hash_password(password: str) -> str:
-    return _HASHER.hash(password)
+    return HASHER.hash(password)
 
 
 def password_matches(stored_hash: str, password: str) -> bool:
     try:
-        return _HASHER.verify(stored_hash, password)
+        return HASHER.verify(stored_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+def _dummy_hash() -> str:
+    if id(HASHER) not in _DUMMY_HASHES:
+        _DUMMY_HASHES[id(HASHER)] = HASHER.hash("not-an-account-password")
+    return _DUMMY_HASHES[id(HASHER)]
 
 
 def normalize_name(name: str) -> str:
@@ -152,11 +160,11 @@ class AccountService:
         with session_scope(self._engine) as session:
             row = session.scalar(select(Account).where(Account.name == normalize_name(name)))
             if row is None or len(password) > PASSWORD_MAX:
-                password_matches(_DUMMY_HASH, password[:PASSWORD_MAX])
+                password_matches(_dummy_hash(), password[:PASSWORD_MAX])
                 return None
             if not password_matches(row.password_hash, password) or row.disabled:
                 return None
-            if _HASHER.check_needs_rehash(row.password_hash):
+            if HASHER.check_needs_rehash(row.password_hash):
                 row.password_hash = hash_password(password)
             return _view(row)
 
