@@ -12,10 +12,10 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.web.server import create_app
 from knowledge.feedback import FeedbackService
+from knowledge.officials.accounts import AccountView
 from knowledge.shared.db import get_engine
 from knowledge.shared.periods import VIETNAM_TZ
 from tests.fakes import FakeClock
-from knowledge.officials.accounts import AccountView
 from tests.unit.officials.accounts_fakes import cheap_hashes, make_accounts
 from tests.unit.officials.officials_fakes import without_officials_rows
 from tests.unit.web.web_fakes import ClientFactory, DeliveryRecorder, log_in

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-
 from typing import Any
 
 from aiohttp import ClientResponse
@@ -39,10 +38,13 @@ async def log_in(client: TestClient, name: str = ADMIN, password: str = PASSWORD
     return await client.post("/can-bo/dang-nhap", data=fields, allow_redirects=False)
 
 
-async def post_form(client: TestClient, path: str, **fields: str) -> ClientResponse:
-    """A form of the page, posted as the browser would: with the session's CSRF token."""
+async def post_form(
+    client: TestClient, path: str, *, follow: bool = False, **fields: str
+) -> ClientResponse:
+    """A form of the page, posted as the browser would: with the session's CSRF token;
+    ``follow``: follow the redirect to the confirmation."""
     data = {"csrf": await csrf(client), **fields}
-    return await client.post(path, data=data, allow_redirects=False)
+    return await client.post(path, data=data, allow_redirects=follow)
 
 
 async def post_json(client: TestClient, path: str, payload: Any = None) -> ClientResponse:
