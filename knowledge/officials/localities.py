@@ -23,7 +23,9 @@ def own_first(
     items: Iterable[T], locality_of: Callable[[T], str | None], mine: str | None
 ) -> list[T]:
     """``items`` with those of ``mine`` first, then those of no locality, then the others;
-    the order within each group kept."""
+    the order within each group kept. Without a locality of one's own, the order is kept."""
+    if mine is None:
+        return list(items)
 
     def rank(item: T) -> int:
         theirs = locality_of(item)

@@ -29,8 +29,8 @@ def complaint(sender_id: str, **changes: str) -> FeedbackDraft:
 
 def without_officials_rows(url: str) -> str:
     """``url``'s database, migrated, with no complaints, subscriptions, sent reminders,
-    officials' accounts or audit rows, and complaint ids counting from 1 again. Reset before a test rather than after, so a failed
-    test cannot leak rows into the next."""
+    officials' accounts or audit rows, and complaint ids counting from 1 again. Reset before a
+    test rather than after, so a failed test cannot leak rows into the next."""
     engine = get_engine(url)
     upgrade(engine)
     with engine.begin() as connection:
