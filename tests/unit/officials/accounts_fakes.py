@@ -14,7 +14,7 @@ PASSWORD = "mat-khau-thu-nghiem-2024"
 ADMIN = "quan.tri"  # no locality: sees every locality's plans and complaints alike
 HANDLER = "xu.ly"  # of Hưng Yên city, whose 2024 plan the knowledge base holds
 VIEWER = "chi.xem"
-HANDLER_LOCALITY = "TP Hưng Yên"
+HANDLER_LOCALITY = "Hưng Yên (thành phố)"  # as the plans name it
 CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 
