@@ -37,6 +37,8 @@ def add_commands(parser: argparse.ArgumentParser) -> None:
     listing = actions.add_parser("list", help=text("accounts.help_list"))
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(handler=_list)
+    check = actions.add_parser("check", help=text("accounts.help_check"))
+    check.set_defaults(handler=_check)
     disable = actions.add_parser("disable", help=text("accounts.help_disable"))
     disable.add_argument("name", help=text("accounts.help_name"))
     disable.set_defaults(handler=_disable)
@@ -95,6 +97,16 @@ def _list(args: argparse.Namespace) -> int:
                 ),
             )
         )
+    return 0
+
+
+def _check(_args: argparse.Namespace) -> int:
+    """For the launcher: how to make the first admin when no enabled admin exists."""
+    accounts = [a for a in _service().all() if not a.disabled]
+    if not any(a.role is Role.ADMIN for a in accounts):
+        print(text("accounts.first_admin"), file=sys.stderr)
+    else:
+        print(say("accounts.accounts_ready", count=len(accounts)))
     return 0
 
 

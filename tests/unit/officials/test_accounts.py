@@ -182,13 +182,15 @@ def cli_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[En
 def test_account_command_line_adds_lists_and_disables(
     cli_database: Engine, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert cli.main(["officials", "list"]) == 0
+    assert cli.main(["officials", "check"]) == 0  # what the launcher says at every start
     assert "python -m knowledge officials add" in capsys.readouterr().err  # the first admin
     monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
     added = ["officials", "add", "Lan", "--role", "admin", "--locality", "Hưng Yên"]
     assert cli.main([*added, "--telegram-id", "4242", "--password-stdin"]) == 0
     assert "Đã tạo tài khoản lan (admin, địa bàn: Hưng Yên)." in capsys.readouterr().out
     assert AccountService(cli_database).authenticate("lan", PASSWORD) is not None
+    assert cli.main(["officials", "check"]) == 0
+    assert capsys.readouterr().out == "Trang cán bộ: 1 tài khoản đang dùng.\n"
     monkeypatch.setattr("sys.stdin", io.StringIO("ngan\n"))
     assert cli.main(["officials", "add", "binh", "--role", "viewer", "--password-stdin"]) == 64
     assert "12 ký tự" in capsys.readouterr().err
