@@ -27,7 +27,12 @@ def add_commands(parser: argparse.ArgumentParser) -> None:
     actions = parser.add_subparsers(dest="action", required=True, parser_class=type(parser))
     add = actions.add_parser("add", help=text("accounts.help_add"))
     add.add_argument("name", help=text("accounts.help_name"))
-    add.add_argument("--role", required=True, choices=[role.value for role in Role])
+    add.add_argument(
+        "--role",
+        required=True,
+        choices=[role.value for role in Role],
+        help=text("accounts.help_role"),
+    )
     add.add_argument("--locality", help=text("accounts.help_locality"))
     add.add_argument("--telegram-id", type=int, help=text("accounts.help_telegram_id"))
     add.add_argument(
