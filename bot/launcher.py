@@ -107,7 +107,8 @@ def build_services(settings: Mapping[str, str], *, with_web: bool = True) -> lis
 
 def prepare_database(settings: Mapping[str, str]) -> None:
     """Migrate the database to the newest schema (keeping every row), build the knowledge base
-    (idempotent, ~2 s) and seed demo dossiers when configured."""
+    (idempotent, ~2 s), seed demo dossiers when configured, and say how to make the officials'
+    first admin account while there is none."""
     app_python = str(Path(settings["APP_VENV"]) / "bin" / "python")
     env = {**os.environ, **settings, "PYTHONPATH": str(ROOT)}
     Path(settings["VAR_DIR"]).mkdir(parents=True, exist_ok=True)
@@ -117,6 +118,7 @@ def prepare_database(settings: Mapping[str, str]) -> None:
     ]
     if load_settings(settings).demo_dossiers:
         commands.append([app_python, "-m", "knowledge", "seed-demo"])
+    commands.append([app_python, "-m", "knowledge", "officials", "check"])
     for command in commands:
         subprocess.run(command, cwd=ROOT, env=env, check=True, stdin=subprocess.DEVNULL)
 

@@ -24,6 +24,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from knowledge import migrations
 from knowledge.dossiers.demo import seed_demo
+from knowledge.officials import cli as officials_cli
 from knowledge.plans.build import build
 from knowledge.plans.deadlines import DeadlineOccurrence, deadlines_between, next_deadlines
 from knowledge.plans.decide import THRESHOLDS
@@ -162,6 +163,9 @@ def _parser() -> argparse.ArgumentParser:
     for step, handler in ((create, _backup_create), (restore, _backup_restore)):
         step.add_argument("--database-url", help=say("backup.help_database_url"))
         step.set_defaults(handler=handler)
+    officials_cli.add_commands(
+        commands.add_parser("officials", help=say("accounts.help_officials"))
+    )
 
     targets = command("targets", _targets, say("cli.help_targets"))
     targets.add_argument("topic")

@@ -62,7 +62,8 @@ def build_application(settings: Settings, *, clock: Clock = utc_now) -> Applicat
         sweeper = application.bot_data[SWEEPER] = telegram_sweeper(inbox, queue, application.bot)
         await sweeper.start()
         await application.bot.set_my_commands(COMMANDS)
-        await officials.show_commands(application.bot, settings.official_ids, COMMANDS)
+        official_ids = await officials.refresh_officials(application)
+        await officials.show_commands(application.bot, official_ids, COMMANDS)
 
     builder = (
         ApplicationBuilder()
@@ -106,8 +107,8 @@ def build_application(settings: Settings, *, clock: Clock = utc_now) -> Applicat
     application.bot_data[officials.DAYS_BEFORE] = settings.reminder_days_before
     new_messages = filters.UpdateType.MESSAGE
     # First: the officials' /help and commands must win over the general handlers below.
-    officials.add_handlers(application, settings.official_ids)
-    officials.add_plan_handlers(application, settings.official_ids)
+    officials.add_handlers(application)
+    officials.add_plan_handlers(application)
     application.add_handler(CommandHandler("start", handlers.start))
     application.add_handler(CommandHandler("help", handlers.help_command))
     application.add_handler(CommandHandler("huy", handlers.cancel))

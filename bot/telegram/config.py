@@ -10,7 +10,7 @@ from typing import Literal
 from bot.officials.telegram_courier import TELEGRAM_API
 from bot.telegram.retry import DEFAULT_SEND_RATE
 from knowledge.reminders.service import DEFAULT_DAYS_BEFORE, DEFAULT_HOUR
-from knowledge.shared.settings import Rate, SettingError
+from knowledge.shared.settings import Rate, SettingError, env_int
 from knowledge.shared.settings import load_settings as load_knowledge_settings
 
 # Telegram accepts only these characters in a webhook secret token (Bot API, setWebhook).
@@ -36,8 +36,6 @@ class Settings:
     rasa_timeout_s: float = 15.0
     # Base of the exponential pause between tries after a network error; tests shorten it.
     retry_backoff_s: float = 0.5
-    # Telegram user ids allowed the officials' commands; everyone else is refused.
-    official_ids: frozenset[int] = frozenset()
     reminder_days_before: int = DEFAULT_DAYS_BEFORE
     reminder_hour: int = DEFAULT_HOUR  # Vietnam time
     database_url: str | None = None  # None: the knowledge base's configured database
@@ -52,6 +50,12 @@ class Settings:
 
 
 def load_settings(environ: Mapping[str, str]) -> Settings:
+    if environ.get("TELEGRAM_OFFICIAL_IDS", "").strip():
+        raise ConfigError(
+            "TELEGRAM_OFFICIAL_IDS is no longer read: give each official an account with their "
+            "Telegram id (python -m knowledge officials add NAME --role ... --telegram-id ID), "
+            "then unset it"
+        )
     knowledge = load_knowledge_settings(environ)
     if not knowledge.telegram_bot_token:
         raise ConfigError("TELEGRAM_BOT_TOKEN is not set")
@@ -64,7 +68,6 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
         webhook_secret=knowledge.telegram_webhook_secret,
         webhook_listen=knowledge.bind_host,
         webhook_port=knowledge.telegram_webhook_port,
-        official_ids=knowledge.telegram_official_ids,
         reminder_days_before=knowledge.reminder_days_before,
         reminder_hour=knowledge.reminder_hour,
         database_url=knowledge.database_url,

@@ -1,19 +1,24 @@
 """Officials' commands: upcoming reporting deadlines, deadline reminders, the complaint inbox;
 and plan documents an official sends, read, shown and published on "Đăng".
 
-Only Telegram users listed in TELEGRAM_OFFICIAL_IDS reach these handlers (``add_handlers``
-filters on the user); everyone else gets a polite refusal. The work is the officials' desk's
-(knowledge.officials), shared with the web page; this module renders it as chat messages.
+Only Telegram users whose officials' account carries their Telegram user id reach these
+handlers (``python -m knowledge officials add NAME --telegram-id ID``); the list is read from
+the accounts at start and every ``ACCOUNTS_REFRESH_S``. Each command then checks the account's
+role (a viewer reads; a handler also replies and closes; an admin also publishes plans), and
+what it changes is written to the audit log under the account's name. Everyone else gets a
+polite refusal. The work is the officials' desk's (knowledge.officials), shared with the web
+page; this module renders it as chat messages.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Awaitable, Callable, Collection, Coroutine, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy.exc import SQLAlchemyError
 from telegram import (
@@ -40,6 +45,7 @@ from bot.telegram.formatting import split_message
 from bot.telegram.handlers import HELP, chat_id_of, message_of
 from knowledge.feedback import FeedbackError
 from knowledge.officials import ComplaintView, OfficialsDesk
+from knowledge.officials.accounts import AccountError, AccountView, Permission
 from knowledge.officials.plans import (
     LEVELS,
     UPLOAD_MAX_BYTES,
@@ -62,7 +68,9 @@ log = logging.getLogger(__name__)
 DESK = "officials_desk"  # bot_data: the OfficialsDesk
 DAYS_BEFORE = "reminder_days_before"  # bot_data: days ahead when /nhacviec names no number
 PLANS = "plan_desk"  # bot_data: the PlanDesk (plan documents officials send)
-OFFICIAL_IDS = "official_ids"  # bot_data: who may answer a plan preview's buttons
+OFFICIALS = "officials_filter"  # bot_data: the filters.User of the accounts' Telegram ids
+ACCOUNTS_JOB = "tai_khoan_can_bo"
+ACCOUNTS_REFRESH_S = 60.0  # an account added or disabled counts on Telegram this soon
 REMINDER_JOB = "nhac_viec"
 REMINDER_CHECK_S = 300.0  # a reminder goes out at most this late after its hour
 REMINDER_FIRST_S = 10.0
@@ -83,11 +91,64 @@ COMPLAINT_USAGE = text("officials.complaint_usage")
 STORE_DOWN = text("officials.store_down")
 
 ReminderAction = Literal["toggle", "on", "off"]
+Callback = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
+OfficialCallback = Callable[[Update, ContextTypes.DEFAULT_TYPE, AccountView], Awaitable[None]]
 
 
-def add_handlers(application: Application, official_ids: Collection[int]) -> None:
+def officials_filter(application: Application) -> filters.User:
+    """The users with an officials' account, kept current by ``refresh_officials``; no one
+    until the first refresh."""
+    found: filters.User = application.bot_data.setdefault(
+        OFFICIALS, filters.User(allow_empty=False)
+    )
+    return found
+
+
+async def refresh_officials(application: Application) -> frozenset[int]:
+    """Reads the accounts' Telegram ids into the officials' filter; the ids."""
+    desk: OfficialsDesk = application.bot_data[DESK]
+    try:
+        ids = await asyncio.to_thread(desk.accounts.telegram_ids)
+    except SQLAlchemyError:
+        log.exception("officials' accounts could not be read; keeping the previous list")
+        return frozenset(officials_filter(application).user_ids)
+    officials_filter(application).user_ids = ids
+    return ids
+
+
+async def _refresh_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    await refresh_officials(context.application)
+
+
+def as_official(permission: Permission) -> Callable[[OfficialCallback], Callback]:
+    """The callback, called with the sender's account when its role allows ``permission``;
+    anyone else is refused. The filter lets only accounts through; this reads the account
+    itself, so a role changed or an account disabled since the last refresh counts at once."""
+
+    def wrap(callback: OfficialCallback) -> Callback:
+        async def checked(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+            account = await account_of(update, context)
+            if account is None or not account.may(permission):
+                await message_of(update).reply_text(REFUSED)
+                return
+            await callback(update, context, account)
+
+        return checked
+
+    return wrap
+
+
+async def account_of(update: Update, context: ContextTypes.DEFAULT_TYPE) -> AccountView | None:
+    user = update.effective_user
+    if user is None:
+        return None
+    desk: OfficialsDesk = context.bot_data[DESK]
+    return await asyncio.to_thread(desk.accounts.by_telegram, user.id)
+
+
+def add_handlers(application: Application) -> None:
     """Registers the officials' commands; call before any catch-all command handler."""
-    officials_only = filters.User(user_id=official_ids)
+    officials_only = officials_filter(application)
     application.add_handler(CommandHandler("help", help_for_officials, filters=officials_only))
     commands = {
         "hanbaocao": reporting_deadlines,
@@ -97,9 +158,12 @@ def add_handlers(application: Application, official_ids: Collection[int]) -> Non
     for command, callback in commands.items():
         application.add_handler(CommandHandler(command, callback, filters=officials_only))
     application.add_handler(CommandHandler(list(commands), refuse))
-    if official_ids and application.job_queue is not None:
+    if application.job_queue is not None:
         application.job_queue.run_repeating(
             send_due_reminders, interval=REMINDER_CHECK_S, first=REMINDER_FIRST_S, name=REMINDER_JOB
+        )
+        application.job_queue.run_repeating(
+            _refresh_job, interval=ACCOUNTS_REFRESH_S, first=ACCOUNTS_REFRESH_S, name=ACCOUNTS_JOB
         )
 
 
@@ -126,7 +190,10 @@ async def help_for_officials(update: Update, _context: ContextTypes.DEFAULT_TYPE
     await message_of(update).reply_text(f"{HELP}\n\n{OFFICIAL_HELP}")
 
 
-async def reporting_deadlines(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@as_official(Permission.READ)
+async def reporting_deadlines(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, _official: AccountView
+) -> None:
     desk: OfficialsDesk = context.bot_data[DESK]
     today = desk.today()
     try:
@@ -138,7 +205,10 @@ async def reporting_deadlines(update: Update, context: ContextTypes.DEFAULT_TYPE
     await _reply_long(update, deadlines_text(ahead, today))
 
 
-async def reminders_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@as_official(Permission.READ)
+async def reminders_command(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, _official: AccountView
+) -> None:
     desk: OfficialsDesk = context.bot_data[DESK]
     message = message_of(update)
     subscriber = sender_id(message.chat_id)
@@ -165,11 +235,12 @@ async def reminders_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     )
 
 
-async def complaints_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@as_official(Permission.READ)
+async def complaints_command(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, official: AccountView
+) -> None:
     desk: OfficialsDesk = context.bot_data[DESK]
     message = message_of(update)
-    user = update.effective_user
-    official = sender_id(user.id if user is not None else message.chat_id)
     # Split by hand rather than context.args: a reply keeps its line breaks.
     parts = (message.text or "").split(maxsplit=3)
     subcommand = fold_vi(parts[1]).replace(" ", "") if len(parts) > 1 else ""
@@ -184,9 +255,15 @@ async def complaints_command(update: Update, context: ContextTypes.DEFAULT_TYPE)
         elif subcommand == "traloi" and len(parts) == 4:
             outcome = await desk.reply(parts[2], parts[3], official)
             await message.reply_text(polite(outcome.message))
+        elif subcommand == "chuyen" and len(parts) == 4:
+            assigned = await desk.reassign(parts[2], parts[3].strip(), official)
+            moved = say(
+                "accounts.reassigned", code=parts[2].strip().upper(), assignee=assigned.assignee
+            )
+            await message.reply_text(polite(moved))
         else:
             await message.reply_text(COMPLAINT_USAGE)
-    except FeedbackError as error:
+    except (FeedbackError, AccountError) as error:
         await message.reply_text(polite(str(error)))
 
 
@@ -338,20 +415,22 @@ class PlanAnswer:
     action: Literal["publish", "force", "cancel"]
 
 
-def add_plan_handlers(application: Application, official_ids: Collection[int]) -> None:
+def add_plan_handlers(application: Application) -> None:
     """Documents from officials are read as plans; a citizen's document goes on to the
     general handlers (which answer that only text is read). Call before those."""
-    officials_only = filters.User(user_id=official_ids)
+    officials_only = officials_filter(application)
     application.add_handler(
         MessageHandler(
             filters.UpdateType.MESSAGE & filters.Document.ALL & officials_only, plan_sent
         )
     )
     application.add_handler(CallbackQueryHandler(plan_answered, pattern=PlanAnswer))
-    application.bot_data[OFFICIAL_IDS] = frozenset(official_ids)
 
 
-async def plan_sent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@as_official(Permission.PLANS)
+async def plan_sent(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, _official: AccountView
+) -> None:
     """The document, downloaded (bounded), read and shown with "Đăng" / "Hủy"."""
     message = message_of(update)
     document = message.document
@@ -395,7 +474,8 @@ async def plan_answered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     query = update.callback_query
     if query is None or not isinstance(query.data, PlanAnswer):
         return
-    if query.from_user.id not in context.bot_data.get(OFFICIAL_IDS, frozenset()):
+    official = await account_of(update, context)
+    if official is None or not official.may(Permission.PLANS):
         await query.answer(REFUSED, show_alert=True)
         return
     await query.answer()
@@ -412,8 +492,8 @@ async def plan_answered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         return
     await context.bot.send_message(chat_id, text("officials.plan_publishing"))
     try:
-        published = await desk.publish(answer.token, force=answer.action == "force")
-    except (PlanExpired, IntakeRefused) as error:
+        published = await desk.publish(answer.token, official, force=answer.action == "force")
+    except (PlanExpired, IntakeRefused, AccountError) as error:
         await context.bot.send_message(chat_id, polite(str(error)))
         return
     await context.bot.send_message(

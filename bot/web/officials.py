@@ -1,11 +1,10 @@
-"""The officials' page /can-bo: reporting deadlines as a month calendar, and the complaint inbox.
+"""The officials' page /can-bo: the complaint inbox first, then the reporting deadlines as a
+month calendar, and the plans; each official's own locality first.
 
-Off unless OFFICIALS_WEB_TOKEN holds a token of at least 16 characters. Officials log in with
-it and get a signed session cookie (bot.web.session), HttpOnly, SameSite=Strict, Secure when
-served over HTTPS. SameSite=Strict also keeps other sites from posting the forms with the
-cookie, and the JSON API's writes take JSON bodies, which a cross-site form cannot send.
-Scripts may call the API with "Authorization: Bearer <token>" instead of the cookie. Nothing
-under /can-bo is cached or framed.
+Officials log in with named accounts (bot.web.officials_auth: sessions, roles, CSRF); what
+each role may do is checked there and again by the desk. Every form answers with a redirect
+back to where the official was (``#thong-bao``), where the confirmation is shown. Scripts use
+the JSON API with the session cookie and the X-CSRF-Token header.
 
 The work itself is the officials' desk's (knowledge.officials); this module only renders it.
 """
@@ -14,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -27,7 +26,25 @@ from bot.officials.telegram_courier import CHANNEL as TELEGRAM
 from bot.officials.telegram_courier import token_courier
 from bot.officials.zalo_courier import zalo_couriers
 from bot.web import officials_pages as pages
-from bot.web.session import COOKIE, SESSION_S, TOKEN_MIN, Sessions
+from bot.web.officials_auth import (
+    CSRF_FIELD,
+    GATE,
+    OFFICIAL,
+    PREFIX,
+    Gate,
+    csrf_of,
+    csrf_valid,
+    guard,
+    html,
+    json_error,
+    login,
+    login_response,
+    logout,
+    official_of,
+    see_other,
+    session_api,
+)
+from bot.web.session import Sessions, session_secret
 from knowledge.feedback import (
     STATUSES,
     FeedbackError,
@@ -36,6 +53,9 @@ from knowledge.feedback import (
     normalize_feedback_code,
 )
 from knowledge.officials import ComplaintView, Courier, Delivery, OfficialsDesk, outcome_text
+from knowledge.officials.accounts import AccountError, AccountService, AccountView, Permission
+from knowledge.officials.desk import NotAllowed
+from knowledge.officials.localities import ALL, choices, default_filter, only, own_first
 from knowledge.officials.plans import (
     LEVELS,
     UPLOAD_MAX_BYTES,
@@ -46,57 +66,29 @@ from knowledge.officials.plans import (
 )
 from knowledge.plans.deadlines import DeadlineOccurrence
 from knowledge.plans.formats.base import MB
+from knowledge.plans.service import PlanInfo
 from knowledge.shared.clock import Clock, utc_now
 from knowledge.shared.db import get_engine
 from knowledge.shared.settings import load_settings as load_knowledge_settings
 from knowledge.shared.wording import say, text
 
-PREFIX = "/can-bo"
-OFFICIAL = "web:can-bo"  # one shared token: the page cannot tell officials apart
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
+_NAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,63}")
+NOTICE = "thong-bao"  # the anchor of a form's confirmation
 # For scripts, not people: shows the JSON expected, so it stays beside the code that reads it.
 BAD_BODY = 'Nội dung gửi lên phải là JSON: {"noi_dung": "…"}.'
-SECURITY_HEADERS = {
-    "Cache-Control": "no-store",
-    "Referrer-Policy": "no-referrer",
-    "X-Content-Type-Options": "nosniff",
-    "Content-Security-Policy": (
-        "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; "
-        "base-uri 'none'"
-    ),
-}
+BAD_REASSIGN_BODY = 'Nội dung gửi lên phải là JSON: {"cho": "<tên đăng nhập>"}.'
 
 
 @dataclass(frozen=True)
 class OfficialsPage:
-    """What the page's handlers share: the desk, and the login when the page is on."""
+    """What the page's handlers share."""
 
     desk: OfficialsDesk
     plans: PlanDesk
-    sessions: Sessions | None  # None: the page is off, for ``disabled_reason``
-    disabled_reason: str
 
 
 PAGE = web.AppKey("officials_page", OfficialsPage)
-
-
-def token_problem(token: str) -> str | None:
-    if not token:
-        return text("web.token_missing")
-    if len(token) < TOKEN_MIN:
-        return say("web.token_too_short", minimum=TOKEN_MIN)
-    return None
-
-
-def logged_in(request: web.Request) -> bool:
-    sessions = request.app[PAGE].sessions
-    if sessions is None:
-        return False
-    scheme, _, bearer = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() == "bearer" and bearer:
-        return sessions.token_matches(bearer.strip())
-    cookie = request.cookies.get(COOKIE, "")
-    return bool(cookie) and sessions.valid(cookie)
 
 
 # --- set-up -------------------------------------------------------------------------------------
@@ -124,73 +116,38 @@ def setup(
 ) -> None:
     """``sources_dir``: where plans are published (knowledge/plans/sources by default)."""
     settings = load_knowledge_settings(environ)
-    token = settings.officials_web_token
-    problem = token_problem(token)
     engine = get_engine(settings.database_url)
     desk = OfficialsDesk(engine, clock=clock, couriers=couriers(environ), deliver=deliver)
-    app[PAGE] = OfficialsPage(
-        desk=desk,
-        plans=PlanDesk(engine, sources_dir=sources_dir),
-        sessions=None if problem else Sessions(token, clock),
-        disabled_reason=problem or "",
+    app[PAGE] = OfficialsPage(desk=desk, plans=PlanDesk(engine, sources_dir=sources_dir))
+    gate = Gate(
+        accounts=AccountService(engine, clock),
+        sessions=Sessions(session_secret(environ, settings.var_dir), clock),
     )
+    app[GATE] = gate
     app.middlewares.append(guard)
-    app.router.add_get(PREFIX, dashboard_page)
-    app.router.add_post(f"{PREFIX}/dang-nhap", login)
-    app.router.add_post(f"{PREFIX}/dang-xuat", logout)
-    app.router.add_post(f"{PREFIX}/phan-anh/{{code}}/xong", mark_form)
-    app.router.add_post(f"{PREFIX}/phan-anh/{{code}}/tra-loi", reply_form)
-    app.router.add_get(f"{PREFIX}/ke-hoach", plans_page)
-    app.router.add_post(f"{PREFIX}/ke-hoach/tai-len", upload_plan)
-    app.router.add_post(f"{PREFIX}/ke-hoach/dang", publish_plan)
-    app.router.add_post(f"{PREFIX}/ke-hoach/huy", discard_plan)
-    app.router.add_post(f"{PREFIX}/ke-hoach/{{slug}}/go", withdraw_plan)
-    app.router.add_get(f"{PREFIX}/api/han-bao-cao", deadlines_api)
-    app.router.add_get(f"{PREFIX}/api/phan-anh", complaints_api)
-    app.router.add_post(f"{PREFIX}/api/phan-anh/{{code}}/xong", mark_api)
-    app.router.add_post(f"{PREFIX}/api/phan-anh/{{code}}/tra-loi", reply_api)
-
-
-_OPEN_PATHS = frozenset({PREFIX, f"{PREFIX}/dang-nhap", f"{PREFIX}/dang-xuat"})
-
-
-@web.middleware
-async def guard(
-    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
-) -> web.StreamResponse:
-    """Under /can-bo: off without a token, login required past the login form, no caching."""
-    if request.path != PREFIX and not request.path.startswith(PREFIX + "/"):
-        return await handler(request)
-    page = request.app[PAGE]
-    api = request.path.startswith(f"{PREFIX}/api/")
-    if page.sessions is None:
-        response: web.StreamResponse = (
-            _json_error(page.disabled_reason, 503)
-            if api
-            else _html(pages.disabled_page(page.disabled_reason), 503)
-        )
-    elif request.path not in _OPEN_PATHS and not logged_in(request):
-        if api:
-            response = _json_error(text("web.api_login"), 401)
-            response.headers["WWW-Authenticate"] = "Bearer"
-        else:
-            response = _html(pages.login_page(text("web.session_ended")), 401)
-    else:
-        response = await handler(request)
-    response.headers.update(SECURITY_HEADERS)
-    return response
-
-
-def _html(body: str, status: int = 200) -> web.Response:
-    return web.Response(text=body, status=status, content_type="text/html", charset="utf-8")
-
-
-def _json_error(message: str, status: int) -> web.Response:
-    return web.json_response({"error": message}, status=status)
-
-
-def _see_other(location: str) -> web.Response:
-    return web.Response(status=303, headers={"Location": location})
+    read, handle, plans = Permission.READ, Permission.HANDLE, Permission.PLANS
+    routes: list[tuple[str, str, Any, Permission | None]] = [
+        ("GET", PREFIX, dashboard_page, None),
+        ("POST", f"{PREFIX}/dang-nhap", login, None),
+        ("POST", f"{PREFIX}/dang-xuat", logout, None),
+        ("POST", f"{PREFIX}/phan-anh/{{code}}/xong", mark_form, handle),
+        ("POST", f"{PREFIX}/phan-anh/{{code}}/tra-loi", reply_form, handle),
+        ("POST", f"{PREFIX}/phan-anh/{{code}}/chuyen", reassign_form, handle),
+        ("GET", f"{PREFIX}/ke-hoach", plans_page, read),
+        ("POST", f"{PREFIX}/ke-hoach/dang", publish_plan, plans),
+        ("POST", f"{PREFIX}/ke-hoach/huy", discard_plan, plans),
+        ("POST", f"{PREFIX}/ke-hoach/{{slug}}/go", withdraw_plan, plans),
+        ("GET", f"{PREFIX}/api/phien", session_api, None),
+        ("GET", f"{PREFIX}/api/han-bao-cao", deadlines_api, read),
+        ("GET", f"{PREFIX}/api/phan-anh", complaints_api, read),
+        ("POST", f"{PREFIX}/api/phan-anh/{{code}}/xong", mark_api, handle),
+        ("POST", f"{PREFIX}/api/phan-anh/{{code}}/tra-loi", reply_api, handle),
+        ("POST", f"{PREFIX}/api/phan-anh/{{code}}/chuyen", reassign_api, handle),
+    ]
+    for method, path, handler, permission in routes:
+        gate.add(app, method, path, handler, permission)
+    # Streams its file: checks the CSRF field itself (read_upload).
+    gate.add(app, "POST", f"{PREFIX}/ke-hoach/tai-len", upload_plan, plans, csrf_in_handler=True)
 
 
 def _desk(request: web.Request) -> OfficialsDesk:
@@ -201,53 +158,31 @@ def _desk(request: web.Request) -> OfficialsDesk:
 
 
 async def dashboard_page(request: web.Request) -> web.Response:
-    if not logged_in(request):
-        return _html(pages.login_page())
+    official = request.get(OFFICIAL)
+    if official is None:
+        notice = (
+            text("accounts.logged_out") if request.query.get("thong_bao") == "dang-xuat" else ""
+        )
+        return await login_response(request, notice=notice)
     desk = _desk(request)
     month = parse_month(request.query.get("thang", "")) or desk.today().replace(day=1)
     status = request.query.get("trang_thai", "new")
     if status not in pages.STATUS_FILTERS:
         status = "new"
     try:
-        body = await render_dashboard(desk, month, status, notice=notice_of(request.query))
+        body = await render_dashboard(request, official, month, status)
     except FeedbackError as error:
-        return _html(pages.message_page(text("web.unavailable"), str(error)), 503)
-    return _html(body)
-
-
-async def login(request: web.Request) -> web.Response:
-    sessions = request.app[PAGE].sessions
-    assert sessions is not None  # the guard answers for a page that is off
-    form = await request.post()
-    given = form.get("ma_truy_cap")
-    if not isinstance(given, str) or not sessions.token_matches(given):
-        return _html(pages.login_page(text("web.wrong_token")), 401)
-    response = _see_other(PREFIX)
-    response.set_cookie(
-        COOKIE,
-        sessions.issue(),
-        max_age=SESSION_S,
-        path=PREFIX,
-        httponly=True,
-        samesite="Strict",
-        secure=request.secure,
-    )
-    return response
-
-
-async def logout(_request: web.Request) -> web.Response:
-    response = _see_other(PREFIX)
-    response.del_cookie(COOKIE, path=PREFIX)
-    return response
+        return html(pages.message_page(text("web.unavailable"), str(error)), 503)
+    return html(body)
 
 
 async def mark_form(request: web.Request) -> web.Response:
     code, form = request.match_info["code"], await request.post()
     try:
-        item = await _desk(request).mark_handled(code, OFFICIAL)
-    except FeedbackError as error:
+        item = await _desk(request).mark_handled(code, official_of(request))
+    except (FeedbackError, AccountError) as error:
         return _form_error(error)
-    return _see_other(_back_to_inbox(form.get("trang_thai"), thong_bao="xong", ma=item.code))
+    return see_other(_back_to_inbox(form, thong_bao="xong", ma=item.code))
 
 
 async def reply_form(request: web.Request) -> web.Response:
@@ -255,32 +190,53 @@ async def reply_form(request: web.Request) -> web.Response:
     answer = form.get("noi_dung")
     try:
         outcome = await _desk(request).reply(
-            code, answer if isinstance(answer, str) else "", OFFICIAL
+            code, answer if isinstance(answer, str) else "", official_of(request)
         )
-    except FeedbackError as error:
+    except (FeedbackError, AccountError) as error:
         return _form_error(error)
     location = _back_to_inbox(
-        form.get("trang_thai"),
-        thong_bao="tra-loi",
-        ket_qua=outcome.delivery.value,
-        ma=outcome.reply.code,
+        form, thong_bao="tra-loi", ket_qua=outcome.delivery.value, ma=outcome.reply.code
     )
-    return _see_other(location)
+    return see_other(location)
 
 
-def _error_status(error: FeedbackError) -> int:
+async def reassign_form(request: web.Request) -> web.Response:
+    code, form = request.match_info["code"], await request.post()
+    to = form.get("cho")
+    try:
+        assigned = await _desk(request).reassign(
+            code, to if isinstance(to, str) else "", official_of(request)
+        )
+    except (FeedbackError, AccountError) as error:
+        return _form_error(error)
+    canonical = normalize_feedback_code(code) or code
+    return see_other(_back_to_inbox(form, thong_bao="chuyen", ma=canonical, cho=assigned.assignee))
+
+
+def _error_status(error: FeedbackError | AccountError) -> int:
+    if isinstance(error, NotAllowed):
+        return 403
+    if isinstance(error, AccountError | InvalidFeedback):
+        return 400
     if isinstance(error, FeedbackNotFound):
         return 404
-    return 400 if isinstance(error, InvalidFeedback) else 503  # else the store is down
+    return 503  # the store is down
 
 
-def _form_error(error: FeedbackError) -> web.Response:
-    return _html(pages.message_page(text("web.not_done"), str(error)), _error_status(error))
+def _form_error(error: FeedbackError | AccountError) -> web.Response:
+    return html(pages.message_page(text("web.not_done"), str(error)), _error_status(error))
 
 
-def _back_to_inbox(status: object, **notice: str) -> str:
-    kept = status if isinstance(status, str) and status in pages.STATUS_FILTERS else "new"
-    return f"{PREFIX}?{urlencode({'trang_thai': kept, **notice})}#phan-anh"
+def _back_to_inbox(form: Mapping[str, object], **notice: str) -> str:
+    """The inbox as the official left it (status and locality filters), at the confirmation."""
+    status, locality = form.get("trang_thai"), form.get("dia_ban")
+    kept = {
+        "trang_thai": status
+        if isinstance(status, str) and status in pages.STATUS_FILTERS
+        else "new",
+        **({"dia_ban": locality} if isinstance(locality, str) and locality else {}),
+    }
+    return f"{PREFIX}?{urlencode({**kept, **notice})}#{NOTICE}"
 
 
 def _sentence(text: str) -> str:
@@ -292,9 +248,12 @@ def notice_of(query: Mapping[str, str]) -> str:
     code = normalize_feedback_code(query.get("ma", ""))
     if code is None:
         return ""
-    if query.get("thong_bao") == "xong":
+    kind = query.get("thong_bao")
+    if kind == "xong":
         return _sentence(say("officials.marked", code=code, status=STATUSES["closed"]))
-    if query.get("thong_bao") == "tra-loi":
+    if kind == "chuyen" and _NAME.fullmatch(query.get("cho", "")):
+        return say("accounts.reassigned", code=code, assignee=query["cho"])
+    if kind == "tra-loi":
         try:
             delivery = Delivery(query.get("ket_qua"))
         except ValueError:
@@ -303,16 +262,47 @@ def notice_of(query: Mapping[str, str]) -> str:
     return ""
 
 
-async def render_dashboard(desk: OfficialsDesk, month: date, status: str, notice: str) -> str:
-    in_month, ahead, rules, complaints = await asyncio.gather(
+async def render_dashboard(
+    request: web.Request, official: AccountView, month: date, status: str
+) -> str:
+    desk, query = _desk(request), request.query
+    inbox_locality = query.get("dia_ban") or ALL
+    plans = await request.app[PAGE].plans.plans()
+    known = [plan.locality for plan in plans]
+    calendar_locality = query.get("lich") or default_filter(official.locality, known)
+    in_month, ahead, rules, complaints, handlers = await asyncio.gather(
         desk.month(month),
         desk.upcoming(),
         desk.recurring_rules(),
-        desk.inbox(_status_query(status)),
+        desk.inbox(_status_query(status), mine=official.locality, locality=inbox_locality),
+        desk.handlers(),
     )
+    audit = await desk.audit_log(official) if official.may(Permission.ACCOUNTS) else []
+    in_place = only(in_month, _plan_locality, calendar_locality)
     return pages.dashboard(
-        pages.Dashboard(month, desk.today(), in_month, ahead, rules, status, complaints, notice)
+        pages.Dashboard(
+            month=month,
+            today=desk.today(),
+            in_month=in_place,
+            ahead=only(ahead, _plan_locality, calendar_locality),
+            rules=rules,
+            status=status,
+            complaints=complaints,
+            notice=notice_of(query),
+            notice_code=normalize_feedback_code(query.get("ma", "")) or "",
+            official=official,
+            csrf=csrf_of(request),
+            inbox_locality=inbox_locality,
+            calendar_locality=calendar_locality,
+            localities=choices(known, official.locality),
+            handlers=[h.name for h in handlers],
+            audit=audit,
+        )
     )
+
+
+def _plan_locality(occurrence: DeadlineOccurrence) -> str | None:
+    return occurrence.plan.locality
 
 
 def parse_month(raw: str) -> date | None:
@@ -339,7 +329,7 @@ async def deadlines_api(request: web.Request) -> web.Response:
         return web.json_response({"from": today.isoformat(), "deadlines": _occurrences(found)})
     month = parse_month(raw)
     if month is None:
-        return _json_error(text("web.bad_month"), 400)
+        return json_error(text("web.bad_month"), 400)
     found = await desk.month(month)
     return web.json_response({"month": pages.month_param(month), "deadlines": _occurrences(found)})
 
@@ -347,35 +337,48 @@ async def deadlines_api(request: web.Request) -> web.Response:
 async def complaints_api(request: web.Request) -> web.Response:
     status = request.query.get("trang_thai", "new")
     if status not in pages.STATUS_FILTERS:
-        return _json_error(say("web.bad_status", statuses=", ".join(pages.STATUS_FILTERS)), 400)
+        return json_error(say("web.bad_status", statuses=", ".join(pages.STATUS_FILTERS)), 400)
+    official = official_of(request)
+    locality = request.query.get("dia_ban") or ALL
     try:
-        items = await _desk(request).inbox(_status_query(status))
+        items = await _desk(request).inbox(
+            _status_query(status), mine=official.locality, locality=locality
+        )
     except FeedbackError as error:
-        return _json_error(str(error), 503)
+        return json_error(str(error), 503)
     return web.json_response({"status": status, "items": [complaint_json(i) for i in items]})
 
 
 async def mark_api(request: web.Request) -> web.Response:
     try:
-        item = await _desk(request).mark_handled(request.match_info["code"], OFFICIAL)
-    except FeedbackError as error:
+        item = await _desk(request).mark_handled(request.match_info["code"], official_of(request))
+    except (FeedbackError, AccountError) as error:
         return _api_error(error)
     return web.json_response({"item": complaint_json(item)})
 
 
-async def reply_api(request: web.Request) -> web.Response:
+async def _json_body(request: web.Request) -> dict[str, Any] | None:
     try:
         body = await request.json()
     except ValueError:
-        body = None
+        return None
     if request.content_type != "application/json" or not isinstance(body, dict):
-        return _json_error(BAD_BODY, 400)
+        return None
+    return body
+
+
+async def reply_api(request: web.Request) -> web.Response:
+    body = await _json_body(request)
+    if body is None:
+        return json_error(BAD_BODY, 400)
     answer = body.get("noi_dung")
     try:
         outcome = await _desk(request).reply(
-            request.match_info["code"], answer if isinstance(answer, str) else "", OFFICIAL
+            request.match_info["code"],
+            answer if isinstance(answer, str) else "",
+            official_of(request),
         )
-    except FeedbackError as error:
+    except (FeedbackError, AccountError) as error:
         return _api_error(error)
     return web.json_response(
         {
@@ -388,7 +391,21 @@ async def reply_api(request: web.Request) -> web.Response:
     )
 
 
-def _api_error(error: FeedbackError) -> web.Response:
+async def reassign_api(request: web.Request) -> web.Response:
+    body = await _json_body(request)
+    to = None if body is None else body.get("cho")
+    if not isinstance(to, str):
+        return json_error(BAD_REASSIGN_BODY, 400)
+    try:
+        assigned = await _desk(request).reassign(
+            request.match_info["code"], to, official_of(request)
+        )
+    except (FeedbackError, AccountError) as error:
+        return _api_error(error)
+    return web.json_response({"assignee": assigned.assignee, "locality": assigned.locality})
+
+
+def _api_error(error: FeedbackError | AccountError) -> web.Response:
     fields = error.errors if isinstance(error, InvalidFeedback) else {}
     return web.json_response({"error": str(error), "fields": fields}, status=_error_status(error))
 
@@ -425,12 +442,14 @@ def complaint_json(item: ComplaintView) -> dict[str, Any]:
         "submitted_at": item.submitted_at.isoformat(),
         "reply": item.reply,
         "replied_at": item.replied_at.isoformat() if item.replied_at else None,
+        "assignee": item.assignee,
+        "locality": item.locality,
     }
 
 
 # --- plans: upload, preview, publish, withdraw -------------------------------------------------
-# Forms like the others: the session cookie is SameSite=Strict, so another site's form posts
-# without it and meets the login page; the file is read in a child process, off the event loop.
+# Every official reads the list (their own locality's plans first); admins add and withdraw.
+# The file is read in a child process, off the event loop.
 
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
 _YEAR = re.compile(r"\d{4}")
@@ -453,9 +472,28 @@ async def plans_page(request: web.Request) -> web.Response:
     return await _render_plans(request, notice=plans_notice(request.query))
 
 
-async def _render_plans(request: web.Request, notice: str = "", error: str = "") -> web.Response:
+async def _render_plans(
+    request: web.Request, notice: str = "", error: str = "", status: int = 200
+) -> web.Response:
+    official = official_of(request)
     plans = await _plans(request).plans()
-    return _html(pages.plans_page(plans, notice, error), 400 if error else 200)
+    known = [plan.locality for plan in plans]
+    wanted = request.query.get("dia_ban") or ALL
+    shown = own_first(only(plans, _locality_of_plan, wanted), _locality_of_plan, official.locality)
+    view = pages.PlansView(
+        plans=shown,
+        official=official,
+        csrf=csrf_of(request),
+        locality=wanted,
+        localities=choices(known, official.locality),
+        notice=notice,
+        error=error,
+    )
+    return html(pages.plans_page(view), status)
+
+
+def _locality_of_plan(plan: PlanInfo) -> str | None:
+    return plan.locality
 
 
 def plans_notice(query: Mapping[str, str]) -> str:
@@ -478,18 +516,18 @@ async def upload_plan(request: web.Request) -> web.Response:
     try:
         name, content, overrides = await read_upload(request)
     except _FormProblem as problem:
-        plans = await _plans(request).plans()
-        return _html(pages.plans_page(plans, error=str(problem)), problem.status)
+        return await _render_plans(request, error=str(problem), status=problem.status)
     try:
         pending = await _plans(request).read(name, content, overrides)
     except (UnreadableDocument, IntakeRefused) as error:
-        return _html(pages.message_page(text("web.plan_not_read"), str(error)), 422)
-    return _html(pages.plan_preview_page(pending))
+        return html(pages.message_page(text("web.plan_not_read"), str(error)), 422)
+    return html(pages.plan_preview_page(pending, csrf=csrf_of(request)))
 
 
 async def read_upload(request: web.Request) -> tuple[str, bytes, dict[str, Any]]:
     """The file of the upload form (at most UPLOAD_MAX_BYTES, counted as it arrives) and the
-    metadata the official gave."""
+    metadata the official gave. The form's CSRF field must come before the file (it does in
+    the page's form), so nothing is read for a forged post."""
     limit = UPLOAD_MAX_BYTES
     too_big = _FormProblem(say("web.upload_too_big", limit=limit // MB), 413)
     if request.content_length is not None and request.content_length > limit + _FORM_OVERHEAD:
@@ -498,10 +536,16 @@ async def read_upload(request: web.Request) -> tuple[str, bytes, dict[str, Any]]
         reader = await request.multipart()
     except (AssertionError, ValueError, KeyError) as error:  # not multipart/form-data
         raise _FormProblem(text("web.upload_bad_form")) from error
-    name, content, fields = "", b"", {}
+    name, content, fields, checked = "", b"", {}, False
+    forged = _FormProblem(text("accounts.form_expired"), 403)
     while (part := await reader.next()) is not None:
         if not isinstance(part, BodyPartReader):
             raise _FormProblem(text("web.upload_bad_form"))
+        if part.name == CSRF_FIELD:
+            token = await _read_bounded(part, 1024, forged)
+            checked = csrf_valid(request, token.decode("ascii", "replace"))
+        if not checked:
+            raise forged
         if part.name == "tep" and part.filename:
             name, content = part.filename, await _read_bounded(part, limit, too_big)
         elif part.name in ("nam", "dia_ban", "cap"):
@@ -536,32 +580,36 @@ async def publish_plan(request: web.Request) -> web.Response:
     token = token if isinstance(token, str) else ""
     desk = _plans(request)
     try:
-        published = await desk.publish(token, force=form.get("ep") == "1")
+        published = await desk.publish(token, official_of(request), force=form.get("ep") == "1")
     except PlanExpired as error:
-        return _html(pages.message_page(text("web.plan_not_published"), str(error)), 410)
+        return html(pages.message_page(text("web.plan_not_published"), str(error)), 410)
     except IntakeRefused as error:
         pending = desk.pending(token)
         if pending is None:
-            return _html(pages.message_page(text("web.plan_not_published"), str(error)), 409)
-        return _html(pages.plan_preview_page(pending, error=str(error)), 409)
-    location = f"{PREFIX}/ke-hoach?{urlencode({'thong_bao': 'dang', 'ma': published.slug})}"
-    return _see_other(location)
+            return html(pages.message_page(text("web.plan_not_published"), str(error)), 409)
+        preview = pages.plan_preview_page(pending, csrf=csrf_of(request), error=str(error))
+        return html(preview, 409)
+    return see_other(_plans_notice_url(thong_bao="dang", ma=published.slug))
 
 
 async def discard_plan(request: web.Request) -> web.Response:
     form = await request.post()
     token = form.get("ma")
     _plans(request).discard(token if isinstance(token, str) else "")
-    return _see_other(f"{PREFIX}/ke-hoach?thong_bao=huy")
+    return see_other(_plans_notice_url(thong_bao="huy"))
 
 
 async def withdraw_plan(request: web.Request) -> web.Response:
     slug, form = request.match_info["slug"], await request.post()
     if form.get("xac_nhan") != "1":
-        return await _render_plans(request, error=text("web.withdraw_unconfirmed"))
+        return await _render_plans(request, error=text("web.withdraw_unconfirmed"), status=400)
     try:
-        await _plans(request).withdraw(slug)
+        await _plans(request).withdraw(slug, official_of(request))
     except IntakeRefused as error:
         status = 404 if error.reason == "not_found" else 409
-        return _html(pages.message_page(text("web.plan_not_withdrawn"), str(error)), status)
-    return _see_other(f"{PREFIX}/ke-hoach?{urlencode({'thong_bao': 'go', 'ma': slug})}")
+        return html(pages.message_page(text("web.plan_not_withdrawn"), str(error)), status)
+    return see_other(_plans_notice_url(thong_bao="go", ma=slug))
+
+
+def _plans_notice_url(**notice: str) -> str:
+    return f"{PREFIX}/ke-hoach?{urlencode(notice)}#{NOTICE}"

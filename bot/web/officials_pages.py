@@ -16,6 +16,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from knowledge.feedback import STATUSES
 from knowledge.officials import ComplaintView
+from knowledge.officials.accounts import AccountView, Permission, Role
+from knowledge.officials.audit import AuditRow
+from knowledge.officials.localities import ALL
 from knowledge.officials.plans import LEVELS, UPLOAD_MAX_BYTES, PendingPlan, field_names
 from knowledge.plans.deadlines import DeadlineOccurrence, RecurringRule
 from knowledge.plans.formats.base import MB
@@ -47,12 +50,26 @@ def render(template: str, **context: object) -> str:
     return _ENVIRONMENT.get_template(f"officials/{template}").render(**context)
 
 
-def disabled_page(reason: str) -> str:
-    return render("disabled.html", reason=reason)
+def login_page(csrf: str, error: str = "", notice: str = "", first_admin: bool = False) -> str:
+    """``first_admin``: no account exists yet, so the page says how to make the first one."""
+    return render("login.html", csrf=csrf, error=error, notice=notice, first_admin=first_admin)
 
 
-def login_page(error: str = "") -> str:
-    return render("login.html", error=error)
+def role_labels() -> dict[str, str]:
+    return {role.value: text(f"accounts.role_{role.value}") for role in Role}
+
+
+def _account_context(official: AccountView, csrf: str) -> dict[str, object]:
+    """What every page of a logged-in official shows and needs: who, and what they may do."""
+    return {
+        "official": official,
+        "role_label": role_labels()[official.role.value],
+        "csrf": csrf,
+        "may_handle": official.may(Permission.HANDLE),
+        "may_plans": official.may(Permission.PLANS),
+        "is_admin": official.may(Permission.ACCOUNTS),
+        "all_localities": ALL,
+    }
 
 
 def message_page(title: str, text: str) -> str:
@@ -70,14 +87,28 @@ class Dashboard:
     rules: Sequence[RecurringRule]
     status: str  # a key of STATUS_FILTERS
     complaints: Sequence[ComplaintView]
+    official: AccountView
+    csrf: str
+    inbox_locality: str  # a locality, or localities.ALL
+    calendar_locality: str
+    localities: Sequence[str]  # the filters' choices, the official's own first
+    handlers: Sequence[str]  # the accounts a complaint can be reassigned to
+    audit: Sequence[AuditRow]  # admins only; empty for the others
     notice: str = ""
+    notice_code: str = ""  # the complaint the notice is about: shown in its place
 
 
 def dashboard(view: Dashboard) -> str:
     previous, following = shift_month(view.month, -1), shift_month(view.month, 1)
+    listed = {c.code for c in view.complaints}
+    context = {
+        f.name: getattr(view, f.name) for f in fields(view) if f.name not in ("csrf", "official")
+    }
     return render(
         "dashboard.html",
-        **{field.name: getattr(view, field.name) for field in fields(view)},
+        **context,
+        **_account_context(view.official, view.csrf),
+        notice_in_place=view.notice_code in listed,
         month_param=month_param(view.month),
         previous=previous,
         previous_param=month_param(previous),
@@ -139,18 +170,32 @@ def level_labels() -> dict[str, str]:
     return {level: text(f"officials.plan_level_{level}") for level in LEVELS}
 
 
-def plans_page(plans: Sequence[PlanInfo], notice: str = "", error: str = "") -> str:
+@dataclass(frozen=True)
+class PlansView:
+    plans: Sequence[PlanInfo]  # the official's own locality's first
+    official: AccountView
+    csrf: str
+    locality: str  # the filter: a locality, or localities.ALL
+    localities: Sequence[str]
+    notice: str = ""
+    error: str = ""
+
+
+def plans_page(view: PlansView) -> str:
     return render(
         "plans.html",
-        plans=plans,
-        notice=notice,
-        error=error,
+        plans=view.plans,
+        locality=view.locality,
+        localities=view.localities,
+        notice=view.notice,
+        error=view.error,
+        **_account_context(view.official, view.csrf),
         levels=level_labels(),
         max_mb=UPLOAD_MAX_BYTES // MB,
     )
 
 
-def plan_preview_page(pending: PendingPlan, error: str = "") -> str:
+def plan_preview_page(pending: PendingPlan, csrf: str, error: str = "") -> str:
     not_stated = text("officials.plan_not_stated")
     metadata = pending.preview.metadata
     levels = level_labels()
@@ -175,4 +220,5 @@ def plan_preview_page(pending: PendingPlan, error: str = "") -> str:
         not_stated=not_stated,
         missing_text=missing_text,
         error=error,
+        csrf=csrf,
     )

@@ -51,6 +51,9 @@ class ComplaintView:
     submitted_at: datetime  # Vietnam time
     reply: str | None
     replied_at: datetime | None
+    # Set when an official reassigned it (knowledge.officials.assignments).
+    assignee: str | None = None
+    locality: str | None = None
 
     @property
     def closed(self) -> bool:
@@ -58,7 +61,9 @@ class ComplaintView:
 
 
 # Masked or derived below; every other field of the view is the complaint's own.
-_DERIVED = frozenset({"content", "citizen_name", "phone", "channel", "channel_label"})
+_DERIVED = frozenset(
+    {"content", "citizen_name", "phone", "channel", "channel_label", "assignee", "locality"}
+)
 _COPIED = tuple(field.name for field in fields(ComplaintView) if field.name not in _DERIVED)
 
 

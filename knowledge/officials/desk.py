@@ -9,11 +9,15 @@ from __future__ import annotations
 import asyncio
 import calendar
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date, datetime
 
 from sqlalchemy import Engine
 
-from knowledge.feedback import FeedbackReply, FeedbackService
+from knowledge.feedback import FeedbackNotFound, FeedbackReply, FeedbackService
+from knowledge.officials.accounts import AccountError, AccountService, AccountView, Permission
+from knowledge.officials.assignments import Assigned, Assignments
+from knowledge.officials.audit import AUDIT_SHOWN, AuditLog, AuditRow
 from knowledge.officials.complaints import (
     ComplaintView,
     Courier,
@@ -22,6 +26,7 @@ from knowledge.officials.complaints import (
     complaint_view,
     route,
 )
+from knowledge.officials.localities import ALL, only, own_first
 from knowledge.plans.deadlines import (
     DeadlineOccurrence,
     RecurringRule,
@@ -37,8 +42,21 @@ from knowledge.reminders.service import (
 )
 from knowledge.shared.clock import Clock, utc_now
 from knowledge.shared.periods import vietnam_today
+from knowledge.shared.wording import say, text
 
 INBOX_LIMIT = 100
+
+
+class NotAllowed(AccountError):
+    """The official's role does not allow this; ``str()`` says so in Vietnamese."""
+
+    def __init__(self) -> None:
+        super().__init__(text("accounts.not_allowed"))
+
+
+def require(official: AccountView, permission: Permission) -> None:
+    if not official.may(permission):
+        raise NotAllowed
 
 
 class OfficialsDesk:
@@ -60,6 +78,9 @@ class OfficialsDesk:
         self.engine = engine
         self.clock = clock
         self.feedback = FeedbackService(engine, clock)
+        self.accounts = AccountService(engine, clock)
+        self.audit = AuditLog(engine, clock)
+        self.assignments = Assignments(engine, clock)
         self.reminders = ReminderService(engine, hour=reminder_hour)
         self.couriers: dict[str, Courier] = dict(couriers or {})
         self._deliver = deliver
@@ -70,20 +91,66 @@ class OfficialsDesk:
     # --- complaints ------------------------------------------------------------------------
 
     async def inbox(
-        self, status: str | None = "new", limit: int = INBOX_LIMIT
+        self,
+        status: str | None = "new",
+        limit: int = INBOX_LIMIT,
+        *,
+        mine: str | None = None,
+        locality: str = ALL,
     ) -> list[ComplaintView]:
-        """Complaints in ``status`` (any when None), oldest first: the order to handle them."""
-        items = await asyncio.to_thread(self.feedback.inbox, status, limit)
-        return [complaint_view(item) for item in items]
+        """Complaints in ``status`` (any when None), oldest first, those of locality ``mine``
+        before the others; only those of ``locality`` unless it is ``ALL``."""
+        return await asyncio.to_thread(self._inbox, status, limit, mine, locality)
 
-    async def mark_handled(self, code: str, official: str) -> ComplaintView:
-        item = await asyncio.to_thread(self.feedback.mark, code, "closed", official)
+    def _inbox(
+        self, status: str | None, limit: int, mine: str | None, locality: str
+    ) -> list[ComplaintView]:
+        items = self.feedback.inbox(status, limit)
+        assigned = self.assignments.of([item.code for item in items])
+        views = [_with(complaint_view(item), assigned.get(item.code)) for item in items]
+        return own_first(only(views, _locality, locality), _locality, mine)
+
+    async def mark_handled(self, code: str, official: AccountView) -> ComplaintView:
+        require(official, Permission.HANDLE)
+        item = await asyncio.to_thread(self.feedback.mark, code, "closed", official.name)
+        await self._record(official, "close", item.code)
         return complaint_view(item)
 
-    async def reply(self, code: str, text: str, official: str) -> ReplyOutcome:
+    async def reply(self, code: str, text: str, official: AccountView) -> ReplyOutcome:
         """Store the answer, then take it to the citizen; stored even when delivery fails."""
-        reply = await asyncio.to_thread(self.feedback.reply, code, text, official)
+        require(official, Permission.HANDLE)
+        reply = await asyncio.to_thread(self.feedback.reply, code, text, official.name)
+        await self._record(official, "reply", reply.code)
         return ReplyOutcome(reply, await self.deliver(reply))
+
+    async def reassign(self, code: str, to: str, official: AccountView) -> Assigned:
+        """Hand the complaint to account ``to`` (who must be able to handle it); the complaint
+        takes that official's locality."""
+        require(official, Permission.HANDLE)
+        return await asyncio.to_thread(self._reassign, code, to, official)
+
+    def _reassign(self, code: str, to: str, official: AccountView) -> Assigned:
+        target = self.accounts.by_name(to)
+        if target is None or not target.may(Permission.HANDLE):
+            raise AccountError(say("accounts.cannot_take", name=to))
+        found = self.feedback.status(code)
+        if found is None:
+            raise FeedbackNotFound(say("feedback.no_such_feedback", code=code.strip()))
+        assigned = self.assignments.assign(found.code, target.name, target.locality)
+        self.audit.record(official.name, "reassign", found.code, _assignee(assigned))
+        return assigned
+
+    async def audit_log(self, official: AccountView, limit: int = AUDIT_SHOWN) -> list[AuditRow]:
+        require(official, Permission.ACCOUNTS)
+        return await asyncio.to_thread(self.audit.recent, limit)
+
+    async def handlers(self) -> list[AccountView]:
+        """The enabled accounts a complaint can be reassigned to."""
+        found = await asyncio.to_thread(self.accounts.all)
+        return [account for account in found if account.may(Permission.HANDLE)]
+
+    async def _record(self, official: AccountView, action: str, subject: str) -> None:
+        await asyncio.to_thread(self.audit.record, official.name, action, subject)
 
     async def deliver(self, reply: FeedbackReply) -> Delivery:
         if self._deliver is not None:
@@ -124,3 +191,19 @@ class OfficialsDesk:
 
     async def mark_reminder_sent(self, reminder: DueReminder, now: datetime) -> None:
         await asyncio.to_thread(self.reminders.mark_sent, reminder, now)
+
+
+def _with(view: ComplaintView, assigned: Assigned | None) -> ComplaintView:
+    if assigned is None:
+        return view
+    return replace(view, assignee=assigned.assignee, locality=assigned.locality)
+
+
+def _locality(view: ComplaintView) -> str | None:
+    return view.locality
+
+
+def _assignee(assigned: Assigned) -> str:
+    if assigned.locality:
+        return f"{assigned.assignee} ({assigned.locality})"
+    return assigned.assignee

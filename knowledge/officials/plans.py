@@ -25,6 +25,9 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from knowledge.officials.accounts import AccountView, Permission
+from knowledge.officials.audit import AuditLog
+from knowledge.officials.desk import require
 from knowledge.plans.build import BuildReport
 from knowledge.plans.formats.base import DEFAULT_LIMITS, MB, UnreadableDocument
 from knowledge.plans.formats.intake import (
@@ -103,6 +106,7 @@ class PlanDesk:
         self._pending: OrderedDict[str, tuple[float, PendingPlan]] = OrderedDict()
         self._pending_lock = threading.Lock()
         self._build_lock = threading.Lock()
+        self.audit = AuditLog(engine)
 
     async def read(
         self, file_name: str, content: bytes, overrides: Mapping[str, Any] | None = None
@@ -135,10 +139,12 @@ class PlanDesk:
         with self._pending_lock:
             return self._pending.pop(token, None) is not None
 
-    async def publish(self, token: str, *, force: bool = False) -> Published:
-        """Publish the held preview ``token``. Raises ``PlanExpired``, or ``IntakeRefused`` with a
-        message for a channel (missing metadata, read poorly without ``force``, duplicate,
-        build failed: nothing published). The preview is dropped once published."""
+    async def publish(self, token: str, official: AccountView, *, force: bool = False) -> Published:
+        """Publish the held preview ``token`` on behalf of ``official`` (an admin). Raises
+        ``NotAllowed``, ``PlanExpired``, or ``IntakeRefused`` with a message for a channel
+        (missing metadata, read poorly without ``force``, duplicate, build failed: nothing
+        published). The preview is dropped once published."""
+        require(official, Permission.PLANS)
         pending = self.pending(token)
         if pending is None:
             raise PlanExpired()
@@ -152,12 +158,17 @@ class PlanDesk:
             raise IntakeRefused("poorly_read", say("officials.plan_poorly_read"), pending.preview)
         report = await asyncio.to_thread(self._publish, pending.preview, force)
         self.discard(token)
-        return Published(pending.preview.slug, report)
+        slug = pending.preview.slug
+        await asyncio.to_thread(self.audit.record, official.name, "plan_add", slug)
+        return Published(slug, report)
 
-    async def withdraw(self, slug: str) -> BuildReport:
-        """Take plan ``slug`` out and rebuild; ``IntakeRefused`` ("not_found") for no such plan
-        among the published documents."""
-        return await asyncio.to_thread(self._withdraw, slug)
+    async def withdraw(self, slug: str, official: AccountView) -> BuildReport:
+        """Take plan ``slug`` out and rebuild on behalf of ``official`` (an admin);
+        ``IntakeRefused`` ("not_found") for no such plan among the published documents."""
+        require(official, Permission.PLANS)
+        report = await asyncio.to_thread(self._withdraw, slug)
+        await asyncio.to_thread(self.audit.record, official.name, "plan_withdraw", slug)
+        return report
 
     async def plans(self) -> list[PlanInfo]:
         return await asyncio.to_thread(list_plans, self.engine)

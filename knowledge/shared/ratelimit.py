@@ -46,6 +46,10 @@ class SlidingWindowLimiter:
             return 0.0
         return hits[0] + self._window_s - now
 
+    def forget(self, key: Hashable) -> None:
+        """Start ``key`` afresh, as if it had made no call (a login that succeeded)."""
+        self._hits.pop(key, None)
+
     def _recent(self, key: Hashable, now: float) -> deque[float]:
         hits = self._hits.get(key, deque())
         while hits and hits[0] <= now - self._window_s:

@@ -102,11 +102,9 @@ class Settings:
     telegram_webhook_url: str
     telegram_webhook_secret: str
     telegram_webhook_port: int
-    telegram_official_ids: frozenset[int]
     telegram_send_rate: Rate
     reminder_days_before: int
     reminder_hour: int
-    officials_web_token: str
 
     @property
     def demo_dossiers(self) -> bool:
@@ -185,13 +183,11 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         telegram_webhook_url=_text(values, "TELEGRAM_WEBHOOK_URL"),
         telegram_webhook_secret=_text(values, "TELEGRAM_WEBHOOK_SECRET"),
         telegram_webhook_port=_port(values, "TELEGRAM_WEBHOOK_PORT"),
-        telegram_official_ids=_official_ids(values, "TELEGRAM_OFFICIAL_IDS"),
         telegram_send_rate=_rate(values, "TELEGRAM_SEND_RATE"),
         reminder_days_before=_whole(
             values, "REMINDER_DAYS_BEFORE", minimum=0, maximum=DAYS_BEFORE_MAX
         ),
         reminder_hour=_whole(values, "REMINDER_HOUR", minimum=0, maximum=23),
-        officials_web_token=_text(values, "OFFICIALS_WEB_TOKEN"),
     )
 
 
@@ -250,22 +246,6 @@ def _choice(values: Mapping[str, str], name: str, choices: tuple[str, ...]) -> s
         raise SettingError(f"{name} must be {' or '.join(choices)}, not {value!r}")
     return value
 
-
-def _official_ids(values: Mapping[str, str], name: str) -> frozenset[int]:
-    """ "123, 456" as ids; Telegram user ids are positive integers."""
-    ids: set[int] = set()
-    for part in _text(values, name).split(","):
-        if not part.strip():
-            continue
-        try:
-            ids.add(int(part))
-        except ValueError:
-            raise SettingError(
-                f"{name} lists Telegram user ids separated by commas, not {part.strip()!r}"
-            ) from None
-    if any(user_id <= 0 for user_id in ids):
-        raise SettingError(f"{name}: Telegram user ids are positive numbers")
-    return frozenset(ids)
 
 
 # --- numbers and rates from the environment -----------------------------------------------------

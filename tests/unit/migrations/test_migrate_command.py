@@ -69,4 +69,5 @@ def test_launcher_migrates_before_it_builds(
     assert [command[1:] for command in ran] == [
         ["-m", "knowledge", "migrate"],
         ["-m", "knowledge", "build"],
+        ["-m", "knowledge", "officials", "check"],  # how to make the first admin, if none
     ]

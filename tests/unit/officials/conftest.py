@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
+from knowledge.officials.accounts import AccountView
 from knowledge.shared.db import make_engine
 from knowledge.shared.periods import VIETNAM_TZ
 from tests.fakes import FakeClock
+from tests.unit.officials.accounts_fakes import ADMIN, cheap_hashes, make_accounts
 from tests.unit.telegram.telegram_fakes import FakeBotApi, fake_bot_api, without_ca_bundle
 
 
@@ -30,6 +32,18 @@ def engine(tmp_path: Path) -> Iterator[Engine]:
     engine = make_engine(f"sqlite:///{tmp_path / 'officials.db'}")
     yield engine
     engine.dispose()
+
+
+@pytest.fixture
+def accounts(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> dict[str, AccountView]:
+    """An admin, a handler and a viewer (tests.unit.officials.accounts_fakes)."""
+    cheap_hashes(monkeypatch)
+    return make_accounts(engine)
+
+
+@pytest.fixture
+def admin(accounts: dict[str, AccountView]) -> AccountView:
+    return accounts[ADMIN]
 
 
 @pytest.fixture

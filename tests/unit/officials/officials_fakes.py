@@ -7,6 +7,7 @@ from sqlalchemy import delete, text
 
 from knowledge.feedback import Feedback, FeedbackDraft
 from knowledge.migrations import upgrade
+from knowledge.officials.models import Account, Assignment, AuditEntry
 from knowledge.reminders.service import REMINDER_TABLES
 from knowledge.shared.db import get_engine
 from knowledge.shared.models import Base
@@ -27,13 +28,13 @@ def complaint(sender_id: str, **changes: str) -> FeedbackDraft:
 
 
 def without_officials_rows(url: str) -> str:
-    """``url``'s database, migrated, with no complaints, subscriptions or sent reminders, and
-    complaint ids counting from 1 again. Reset before a test rather than after, so a failed
-    test cannot leak rows into the next."""
+    """``url``'s database, migrated, with no complaints, subscriptions, sent reminders,
+    officials' accounts or audit rows, and complaint ids counting from 1 again. Reset before a
+    test rather than after, so a failed test cannot leak rows into the next."""
     engine = get_engine(url)
     upgrade(engine)
     with engine.begin() as connection:
-        for model in (Feedback, *REMINDER_TABLES):
+        for model in (Feedback, *REMINDER_TABLES, Account, AuditEntry, Assignment):
             connection.execute(delete(Base.metadata.tables[model.__tablename__]))
         if engine.dialect.name == "sqlite":  # AUTOINCREMENT remembers the last id apart
             connection.execute(text("DELETE FROM sqlite_sequence WHERE name = 'feedback'"))

@@ -7,6 +7,7 @@ from sqlalchemy import Engine
 
 from knowledge.feedback import FeedbackReply
 from knowledge.officials import Delivery, OfficialsDesk, channel_of, complaint_view
+from knowledge.officials.accounts import AccountView
 from tests.fakes import FakeClock
 from tests.unit.officials.officials_fakes import complaint
 
@@ -44,39 +45,39 @@ async def test_the_inbox_shows_every_channel_the_same_masked_complaint(
 
 
 async def test_mark_handled_closes_the_complaint_in_the_officials_name(
-    engine: Engine, clock: FakeClock
+    engine: Engine, clock: FakeClock, admin: AccountView
 ) -> None:
     desk = OfficialsDesk(engine, clock=clock)
     code = desk.feedback.submit(complaint("5f2c9a1e0b7d4c3e"))
-    view = await desk.mark_handled(code, "telegram:9001")
+    view = await desk.mark_handled(code, admin)
     assert view.closed and view.status_label == "Đã đóng"
-    assert desk.feedback.inbox(status="closed")[0].handled_by == "telegram:9001"
+    assert desk.feedback.inbox(status="closed")[0].handled_by == admin.name
     assert await desk.inbox() == []
 
 
 async def test_a_reply_goes_through_the_citizens_channel_courier(
-    engine: Engine, clock: FakeClock
+    engine: Engine, clock: FakeClock, admin: AccountView
 ) -> None:
     telegram = Courier()
     desk = OfficialsDesk(engine, clock=clock, couriers={"telegram": telegram})
     by_telegram = desk.feedback.submit(complaint("telegram:4242"))
     by_web = desk.feedback.submit(complaint("5f2c9a1e0b7d4c3e"))
-    sent = await desk.reply(by_telegram, "Đã chuyển Phòng Tài nguyên.", "web:can-bo")
+    sent = await desk.reply(by_telegram, "Đã chuyển Phòng Tài nguyên.", admin)
     assert sent.delivery is Delivery.SENT
     assert (
         sent.message == f"đã lưu trả lời phản ánh {by_telegram} và gửi tới người dân qua Telegram."
     )
-    kept = await desk.reply(by_web, "Đã xử lý.", "web:can-bo")
+    kept = await desk.reply(by_web, "Đã xử lý.", admin)
     assert kept.delivery is Delivery.ON_REQUEST  # the web chat cannot be written to
     assert [r.code for r in telegram.replies] == [by_telegram]
 
 
 async def test_a_channel_without_a_courier_fails_but_keeps_the_reply(
-    engine: Engine, clock: FakeClock
+    engine: Engine, clock: FakeClock, admin: AccountView
 ) -> None:
     desk = OfficialsDesk(engine, clock=clock)  # e.g. the web page without the bot's token
     code = desk.feedback.submit(complaint("telegram:4242"))
-    outcome = await desk.reply(code, "Đã xử lý.", "web:can-bo")
+    outcome = await desk.reply(code, "Đã xử lý.", admin)
     assert outcome.delivery is Delivery.FAILED
     assert "chưa gửi được tới người dân qua Telegram" in outcome.message
     status = desk.feedback.status(code)

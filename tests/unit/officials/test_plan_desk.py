@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import Engine
 
 from knowledge.officials import plans as plan_desk
+from knowledge.officials.accounts import AccountView
 from knowledge.officials.plans import IntakeRefused, PlanDesk, PlanExpired, safe_file_name
 from knowledge.plans.build import build
 from knowledge.plans.manifest import load_manifests
@@ -51,14 +52,14 @@ def test_uploaded_names_become_plain_file_names(uploaded: str, kept: str) -> Non
 
 
 async def test_a_plan_without_its_place_asks_for_it_in_a_channels_words(
-    desk: PlanDesk, engine: Engine
+    desk: PlanDesk, engine: Engine, admin: AccountView
 ) -> None:
     pending = await desk.read("kiem-soat.txt", NO_PLACE.encode())
     assert pending.missing == ("locality", "level") and not pending.publishable
     assert "Văn bản không ghi rõ: địa bàn, cấp." in pending.warnings
     assert not any("--" in warning for warning in pending.warnings)
     with pytest.raises(IntakeRefused) as refused:
-        await desk.publish(pending.token, force=True)
+        await desk.publish(pending.token, admin, force=True)
     assert refused.value.reason == "missing_metadata"
     assert "trang cán bộ" in str(refused.value) and "--" not in str(refused.value)
 
@@ -66,12 +67,12 @@ async def test_a_plan_without_its_place_asks_for_it_in_a_channels_words(
         "kiem-soat.txt", NO_PLACE.encode(), {"locality": "Lai Châu", "level": "province"}
     )
     assert given.publishable and given.preview.well_read
-    published = await desk.publish(given.token)
+    published = await desk.publish(given.token, admin)
     assert published.slug in {plan.slug for plan in list_plans(engine)}
 
 
 async def test_a_preview_is_forgotten_after_its_time_or_beyond_the_last_ones(
-    desk: PlanDesk, monkeypatch: pytest.MonkeyPatch
+    desk: PlanDesk, monkeypatch: pytest.MonkeyPatch, admin: AccountView
 ) -> None:
     first = await desk.read("a.txt", NO_PLACE.encode())
     monkeypatch.setattr(plan_desk, "PENDING_MAX", 1)
@@ -80,4 +81,4 @@ async def test_a_preview_is_forgotten_after_its_time_or_beyond_the_last_ones(
     monkeypatch.setattr(plan_desk, "PENDING_S", 0)
     assert desk.pending(second.token) is None
     with pytest.raises(PlanExpired, match="gửi lại tệp"):
-        await desk.publish(second.token)
+        await desk.publish(second.token, admin)

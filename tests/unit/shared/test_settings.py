@@ -60,7 +60,6 @@ def test_settings_read_a_bare_count_per_the_default_window() -> None:
         ("MESSAGE_RATE_LIMIT", "30/minute"),
         ("SEED_DEMO_DOSSIERS", "yes"),
         ("TELEGRAM_MODE", "push"),
-        ("TELEGRAM_OFFICIAL_IDS", "123, admin"),
         ("REMINDER_HOUR", "24"),
     ],
 )

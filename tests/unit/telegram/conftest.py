@@ -9,6 +9,8 @@ import pytest
 from telegram.ext import Application
 
 from bot.telegram.config import Settings
+from knowledge.shared.db import get_engine
+from tests.unit.officials.accounts_fakes import ADMIN, cheap_hashes, make_accounts
 from tests.unit.officials.officials_fakes import without_officials_rows
 from tests.unit.telegram.telegram_fakes import (
     OFFICIAL,
@@ -25,6 +27,11 @@ from tests.unit.telegram.telegram_fakes import (
 @pytest.fixture(autouse=True)
 def no_ca_bundle(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
     without_ca_bundle(monkeypatch, tmp_path_factory.mktemp("no_ca"))
+
+
+@pytest.fixture(autouse=True)
+def quick_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    cheap_hashes(monkeypatch)
 
 
 @pytest.fixture
@@ -70,4 +77,6 @@ def database_url(kb_url: str) -> str:
 
 @pytest.fixture
 def official_settings(settings: Settings, database_url: str) -> Settings:
-    return replace(settings, official_ids=frozenset({OFFICIAL["id"]}), database_url=database_url)
+    """The official's Telegram id is on the admin's account (tests.unit.officials)."""
+    make_accounts(get_engine(database_url), **{ADMIN: OFFICIAL["id"]})
+    return replace(settings, database_url=database_url)

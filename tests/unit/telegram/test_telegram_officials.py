@@ -3,6 +3,7 @@ from the plan documents: deadlines, reminders (with a settable clock), the compl
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 
 import pytest
@@ -24,6 +25,7 @@ from knowledge.reminders.service import ReminderService
 from knowledge.shared.db import get_engine
 from knowledge.shared.periods import VIETNAM_TZ
 from tests.fakes import FakeClock
+from tests.unit.officials.accounts_fakes import ADMIN
 from tests.unit.officials.officials_fakes import complaint
 from tests.unit.telegram.telegram_fakes import (
     CHAT_ID,
@@ -65,13 +67,11 @@ async def test_officials_commands_are_refused_politely_to_citizens(
     assert ReminderService(engine).subscription(f"telegram:{CHAT_ID}") is None
 
 
-async def test_without_an_allowlist_nobody_is_an_official(
-    settings: Settings, bot_api: FakeBotApi
+async def test_without_an_account_nobody_is_an_official(
+    settings: Settings, database_url: str, bot_api: FakeBotApi
 ) -> None:
-    async with running(settings) as application:
+    async with running(replace(settings, database_url=database_url)) as application:
         await official_says(application, "/hanbaocao")
-        assert application.job_queue is not None
-        assert application.job_queue.get_jobs_by_name(REMINDER_JOB) == ()
     assert bot_api.texts() == [REFUSED]
 
 
@@ -263,7 +263,7 @@ async def test_phananh_xong_marks_the_complaint_handled(
         "Dạ, hiện không có phản ánh mới nào.",
     ]
     (item,) = service.inbox(status="closed")
-    assert item.handled_by == f"telegram:{OFFICIAL_CHAT}"
+    assert item.handled_by == ADMIN
 
 
 async def test_phananh_traloi_is_stored_and_reaches_the_citizens_chat(

@@ -22,6 +22,7 @@ from knowledge.plans.search import invalidate
 from knowledge.plans.service import list_plans
 from knowledge.shared.db import get_engine
 from tests.plan_copies import copy_plans
+from tests.unit.officials.accounts_fakes import ADMIN, make_accounts
 from tests.unit.plans.formats import builders
 from tests.unit.telegram.telegram_fakes import (
     OFFICIAL,
@@ -49,7 +50,8 @@ def sources(tmp_path: Path) -> Path:
 def plan_settings(settings: Settings, tmp_path: Path, sources: Path) -> Iterator[Settings]:
     url = f"sqlite:///{tmp_path / 'kb.db'}"
     build(get_engine(url), manifests=load_manifests(sources))
-    yield replace(settings, official_ids=frozenset({OFFICIAL["id"]}), database_url=url)
+    make_accounts(get_engine(url), **{ADMIN: OFFICIAL["id"]})
+    yield replace(settings, database_url=url)
     invalidate(get_engine(url))
 
 

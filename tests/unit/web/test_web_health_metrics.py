@@ -11,7 +11,7 @@ from knowledge.feedback import FeedbackService
 from knowledge.migrations import head
 from tests.metrics_reading import metric_value
 from tests.unit.officials.officials_fakes import complaint
-from tests.unit.web.web_fakes import ClientFactory
+from tests.unit.web.web_fakes import ClientFactory, post_form
 
 
 async def test_web_healthz_and_readyz_answer_on_a_migrated_database(client: TestClient) -> None:
@@ -55,12 +55,8 @@ async def test_web_metrics_count_complaints_opened_and_handled(
 
     opened, closed, answered = await counts()
     code = feedback.submit(complaint("telegram:555"))
-    await logged_in.post(
-        f"/can-bo/phan-anh/{code}/tra-loi", data={"noi_dung": "Đã chuyển phòng Tư pháp."}
-    )
-    await logged_in.post(
-        f"/can-bo/phan-anh/{code}/xong", data={"trang_thai": "new"}, allow_redirects=False
-    )
+    await post_form(logged_in, f"/can-bo/phan-anh/{code}/tra-loi", noi_dung="Đã chuyển Tư pháp.")
+    await post_form(logged_in, f"/can-bo/phan-anh/{code}/xong", trang_thai="new")
     assert await counts() == (opened + 1, closed + 1, answered + 1)
     response = await logged_in.get("/metrics")
     assert response.headers["Content-Type"].startswith("text/plain")

@@ -1,5 +1,6 @@
-"""The officials' web page /can-bo through the aiohttp test client: off without a token, token
-login with a signed cookie, the deadline calendar from the real plans, the complaint inbox."""
+"""The officials' web page /can-bo through the aiohttp test client: the login, the deadline
+calendar from the real plans, the complaint inbox. Accounts, roles, CSRF and the audit log have
+their own tests (test_web_accounts.py)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,20 @@ from http.cookies import SimpleCookie
 import pytest
 from aiohttp.test_utils import TestClient
 
-from bot.web.session import COOKIE, SESSION_S, Sessions
+from bot.web.session import COOKIE, SESSION_S
 from knowledge.feedback import FeedbackService
+from knowledge.officials.accounts import AccountView
 from tests.fakes import FakeClock
+from tests.unit.officials.accounts_fakes import ADMIN, PASSWORD
 from tests.unit.officials.officials_fakes import complaint
-from tests.unit.web.web_fakes import TOKEN, ClientFactory, DeliveryRecorder
+from tests.unit.web.web_fakes import (
+    ClientFactory,
+    DeliveryRecorder,
+    csrf,
+    log_in,
+    post_form,
+    post_json,
+)
 
 CITIZEN_CHAT = 777_001
 
@@ -32,92 +42,62 @@ def day_cell(page: str, day: str) -> str:
     return match.group(0)
 
 
-@pytest.mark.parametrize(("token", "reason"), [("", "Chưa cấu hình"), ("ngan-qua", "quá ngắn")])
-async def test_web_officials_page_is_off_without_a_proper_token(
-    make_client: ClientFactory, token: str, reason: str
-) -> None:
-    client = await make_client(OFFICIALS_WEB_TOKEN=token)
-    page = await client.get("/can-bo")
-    assert page.status == 503
-    text = await page.text()
-    assert "Trang cán bộ chưa được bật" in text and "OFFICIALS_WEB_TOKEN" in text
-    assert reason in text
-    login = await client.post("/can-bo/dang-nhap", data={"ma_truy_cap": token})
-    assert login.status == 503 and COOKIE not in set_cookie(login.headers)
-    api = await client.get("/can-bo/api/phan-anh", headers={"Authorization": f"Bearer {token}"})
-    assert api.status == 503
-    assert reason in (await api.json())["error"]
-
-
 async def test_web_chat_page_is_served_alongside(client: TestClient) -> None:
     page = await client.get("/")
     assert page.status == 200 and 'lang="vi"' in await page.text()
     assert (await client.get("/healthz")).status == 200
 
 
-async def test_web_login_form_before_login_then_401_on_a_wrong_token(client: TestClient) -> None:
+async def test_web_login_form_before_login_then_401_on_a_wrong_password(
+    client: TestClient, accounts: dict[str, AccountView]
+) -> None:
     form = await client.get("/can-bo")
     assert form.status == 200
     text = await form.text()
     assert 'action="/can-bo/dang-nhap"' in text and 'type="password"' in text
     assert "Phản ánh, kiến nghị" not in text
-    wrong = await client.post(
-        "/can-bo/dang-nhap", data={"ma_truy_cap": TOKEN + "x"}, allow_redirects=False
-    )
+    wrong = await log_in(client, ADMIN, PASSWORD + "x")
     assert wrong.status == 401
-    assert "Mã truy cập không đúng." in await wrong.text()
-    assert COOKIE not in set_cookie(wrong.headers)
+    assert "Tên đăng nhập hoặc mật khẩu không đúng." in await wrong.text()
+    assert "Phản ánh, kiến nghị" not in await (await client.get("/can-bo")).text()
 
 
-async def test_web_login_sets_a_strict_httponly_signed_session_cookie(client: TestClient) -> None:
-    response = await client.post(
-        "/can-bo/dang-nhap", data={"ma_truy_cap": TOKEN}, allow_redirects=False
-    )
+async def test_web_login_sets_a_strict_httponly_signed_session_cookie(
+    client: TestClient, accounts: dict[str, AccountView]
+) -> None:
+    response = await log_in(client)
     assert (response.status, response.headers["Location"]) == (303, "/can-bo")
     morsel = set_cookie(response.headers)[COOKIE]
     assert morsel["httponly"] is True
     assert morsel["samesite"] == "Strict"
     assert morsel["path"] == "/can-bo"
     assert int(morsel["max-age"]) == SESSION_S
-    assert TOKEN not in morsel.value  # the cookie proves the login without carrying the token
+    assert PASSWORD not in morsel.value
     page = await client.get("/can-bo")
     assert page.status == 200
     text = await page.text()
     assert "Lịch hạn báo cáo tháng 3/2024" in text and "Phản ánh, kiến nghị" in text
+    assert text.index('id="phan-anh"') < text.index('id="lich"')  # the inbox comes first
     assert page.headers["Cache-Control"] == "no-store"
     assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
 
 
-def test_session_signature_expiry_and_token_binding(clock: FakeClock) -> None:
-    value = Sessions(TOKEN, clock).issue()
-    assert Sessions(TOKEN, clock).valid(value)
-    clock.advance(seconds=SESSION_S - 1)
-    assert Sessions(TOKEN, clock).valid(value)
-    assert not Sessions(TOKEN + "-moi", clock).valid(value)  # a new token ends it
-    later = Sessions(TOKEN, FakeClock(clock.now))
-    clock.advance(seconds=1)
-    assert not Sessions(TOKEN, clock).valid(value)  # expired
-    # A cookie re-dated to now keeps the old signature: refused.
-    subject, _, rest = value.partition(".")
-    forged = f"{subject}.{later.issue().split('.')[1]}.{rest.split('.')[1]}"
-    assert not Sessions(TOKEN, clock).valid(forged)
-    assert not Sessions(TOKEN, clock).valid("garbage")
-
-
 async def test_web_inbox_needs_a_login_and_forged_or_expired_cookies_do_not_count(
-    client: TestClient, feedback: FeedbackService, clock: FakeClock
+    client: TestClient,
+    feedback: FeedbackService,
+    clock: FakeClock,
+    accounts: dict[str, AccountView],
 ) -> None:
     code = feedback.submit(complaint(f"telegram:{CITIZEN_CHAT}"))
     api = await client.get("/can-bo/api/phan-anh")
-    assert api.status == 401 and api.headers["WWW-Authenticate"] == "Bearer"
-    mark = await client.post(f"/can-bo/phan-anh/{code}/xong", allow_redirects=False)
+    assert api.status == 401
+    mark = await post_form(client, f"/can-bo/phan-anh/{code}/xong")
     assert mark.status == 401
     assert feedback.inbox()[0].status == "new"  # nothing changed
-    forged = Sessions("doan-ma-truy-cap-khac", clock).issue()
-    client.session.cookie_jar.update_cookies({COOKIE: forged})
+    client.session.cookie_jar.update_cookies({COOKIE: "gia.mao.chu-ky"})
     page = await client.get("/can-bo")
     assert code not in await page.text()
-    await client.post("/can-bo/dang-nhap", data={"ma_truy_cap": TOKEN})
+    await log_in(client)
     assert (await client.get("/can-bo/api/phan-anh")).status == 200
     clock.advance(seconds=SESSION_S)
     assert (await client.get("/can-bo/api/phan-anh")).status == 401
@@ -125,7 +105,10 @@ async def test_web_inbox_needs_a_login_and_forged_or_expired_cookies_do_not_coun
 
 async def test_web_logout_ends_the_session(logged_in: TestClient) -> None:
     assert (await logged_in.get("/can-bo/api/phan-anh")).status == 200
-    await logged_in.post("/can-bo/dang-xuat")
+    out = await post_form(logged_in, "/can-bo/dang-xuat")
+    assert out.status == 303
+    page = await (await logged_in.get(out.headers["Location"])).text()
+    assert "Anh/chị đã đăng xuất." in page
     assert (await logged_in.get("/can-bo/api/phan-anh")).status == 401
 
 
@@ -141,9 +124,8 @@ async def test_web_calendar_marks_the_days_of_march_2024_deadlines(logged_in: Te
     assert (
         "Nguồn: Kế hoạch Cải cách hành chính thành phố Hưng Yên năm 2024, UBND thành phố " in page
     )
-    assert (
-        'href="/can-bo?thang=2024-02#lich"' in page and 'href="/can-bo?thang=2024-04#lich"' in page
-    )
+    assert 'href="/can-bo?thang=2024-02&amp;lich=tat-ca#lich"' in page
+    assert 'href="/can-bo?thang=2024-04&amp;lich=tat-ca#lich"' in page
 
 
 async def test_web_calendar_of_a_month_with_a_dated_papi_report(logged_in: TestClient) -> None:
@@ -164,7 +146,7 @@ async def test_web_dashboard_lists_upcoming_and_recurring_rules(logged_in: TestC
         "2024-03-15",
         "2024-06-05",
     ]
-    rules = page[page.index('id="dinh-ky"') : page.index('id="phan-anh"')]
+    rules = page[page.index('id="dinh-ky"') : page.index('id="nhat-ky"')]
     assert rules.count("<li>") == 3  # Hà Nội's two rules and Long Điền A's
     assert "Định kỳ: chậm nhất là ngày 15 của tháng cuối kỳ báo cáo" in rules
 
@@ -192,15 +174,14 @@ async def test_web_mark_handled_with_the_form(
     logged_in: TestClient, feedback: FeedbackService
 ) -> None:
     code = feedback.submit(complaint(f"telegram:{CITIZEN_CHAT}"))
-    response = await logged_in.post(
-        f"/can-bo/phan-anh/{code}/xong", data={"trang_thai": "new"}, allow_redirects=False
-    )
+    response = await post_form(logged_in, f"/can-bo/phan-anh/{code}/xong", trang_thai="new")
     assert response.status == 303
+    assert response.headers["Location"].endswith("#thong-bao")
     page = await (await logged_in.get(response.headers["Location"])).text()
     assert f"Đã đánh dấu phản ánh {code}: Đã đóng." in page
     assert "Không có phản ánh nào ở mục này." in page  # no longer new
     (item,) = feedback.inbox(status="closed")
-    assert (item.code, item.handled_by) == (code, "web:can-bo")
+    assert (item.code, item.handled_by) == (code, ADMIN)
 
 
 async def test_web_reply_with_the_form_goes_to_the_telegram_citizen(
@@ -208,10 +189,10 @@ async def test_web_reply_with_the_form_goes_to_the_telegram_citizen(
 ) -> None:
     code = feedback.submit(complaint(f"telegram:{CITIZEN_CHAT}"))
     answer = "Hồ sơ của Anh đã được chuyển Văn phòng Đăng ký đất đai, có kết quả ngày 15/3."
-    response = await logged_in.post(
-        f"/can-bo/phan-anh/{code}/tra-loi", data={"noi_dung": answer, "trang_thai": "tat-ca"}
+    response = await post_form(
+        logged_in, f"/can-bo/phan-anh/{code}/tra-loi", noi_dung=answer, trang_thai="tat-ca"
     )
-    page = await response.text()
+    page = await (await logged_in.get(response.headers["Location"])).text()
     assert f"Đã lưu trả lời phản ánh {code} và gửi tới người dân qua Telegram." in page
     assert f"Đã trả lời lúc 01/03/2024 09:00:</strong> {answer}" in page
     (reply,) = telegram.replies
@@ -221,12 +202,13 @@ async def test_web_reply_with_the_form_goes_to_the_telegram_citizen(
 
 
 async def test_web_reply_cannot_reach_telegram_without_the_bot_token(
-    make_client: ClientFactory, feedback: FeedbackService
+    make_client: ClientFactory, feedback: FeedbackService, accounts: dict[str, AccountView]
 ) -> None:
     client = await make_client(default_delivery=True)
-    await client.post("/can-bo/dang-nhap", data={"ma_truy_cap": TOKEN})
+    await log_in(client)
     code = feedback.submit(complaint(f"telegram:{CITIZEN_CHAT}"))
-    response = await client.post(f"/can-bo/phan-anh/{code}/tra-loi", data={"noi_dung": "Đã xử lý."})
+    response = await post_form(client, f"/can-bo/phan-anh/{code}/tra-loi", noi_dung="Đã xử lý.")
+    response = await client.get(response.headers["Location"])
     assert "chưa gửi được tới người dân qua Telegram" in await response.text()
     status = feedback.status(code)
     assert status is not None and status.reply == "Đã xử lý."
@@ -235,36 +217,33 @@ async def test_web_reply_cannot_reach_telegram_without_the_bot_token(
 async def test_web_form_mistakes_get_vietnamese_pages(
     logged_in: TestClient, feedback: FeedbackService
 ) -> None:
-    missing = await logged_in.post("/can-bo/phan-anh/PAKN-2024-999999/xong")
+    missing = await post_form(logged_in, "/can-bo/phan-anh/PAKN-2024-999999/xong")
     assert missing.status == 404
     assert "Không tìm thấy phản ánh có mã PAKN-2024-999999." in await missing.text()
     code = feedback.submit(complaint("5f2c9a1e0b7d4c3e"))
-    empty = await logged_in.post(f"/can-bo/phan-anh/{code}/tra-loi", data={"noi_dung": "  "})
+    empty = await post_form(logged_in, f"/can-bo/phan-anh/{code}/tra-loi", noi_dung="  ")
     assert empty.status == 400
     assert "Nội dung trả lời không được để trống." in await empty.text()
 
 
-async def test_web_api_with_a_bearer_token(
-    client: TestClient, feedback: FeedbackService, telegram: DeliveryRecorder
+async def test_web_api_with_the_session_and_csrf_header(
+    logged_in: TestClient, feedback: FeedbackService, telegram: DeliveryRecorder
 ) -> None:
-    auth = {"Authorization": f"Bearer {TOKEN}"}
     code = feedback.submit(complaint("5f2c9a1e0b7d4c3e"))
-    listing = await (await client.get("/can-bo/api/phan-anh", headers=auth)).json()
+    listing = await (await logged_in.get("/can-bo/api/phan-anh")).json()
     (item,) = listing["items"]
     assert (item["code"], item["channel"], item["status"]) == (code, "web", "new")
     assert (item["citizen_name"], item["phone"]) == ("Nguyễn V** A*", "0912***678")
     assert item["content"].endswith("Gọi tôi: 0987***321.")
-    replied = await client.post(
-        f"/can-bo/api/phan-anh/{code}/tra-loi", json={"noi_dung": "Đã tiếp nhận."}, headers=auth
+    replied = await post_json(
+        logged_in, f"/can-bo/api/phan-anh/{code}/tra-loi", {"noi_dung": "Đã tiếp nhận."}
     )
     body = await replied.json()
     assert (body["delivery"], body["reply"]) == ("on_request", "Đã tiếp nhận.")
     assert f"“kiểm tra phản ánh {code}”" in body["message"]
     assert telegram.replies[0].code == code
-    marked = await client.post(f"/can-bo/api/phan-anh/{code}/xong", headers=auth)
+    marked = await post_json(logged_in, f"/can-bo/api/phan-anh/{code}/xong")
     assert (await marked.json())["item"]["status"] == "closed"
-    wrong = await client.get("/can-bo/api/phan-anh", headers={"Authorization": "Bearer sai"})
-    assert wrong.status == 401
 
 
 @pytest.mark.parametrize(
@@ -279,7 +258,7 @@ async def test_web_api_errors(
     logged_in: TestClient, feedback: FeedbackService, path: str, payload: object, status: int
 ) -> None:
     code = feedback.submit(complaint("5f2c9a1e0b7d4c3e"))
-    response = await logged_in.post(path.format(code=code), json=payload)
+    response = await post_json(logged_in, path.format(code=code), payload)
     assert response.status == status
     assert (await response.json())["error"]
 
@@ -290,7 +269,9 @@ async def test_web_api_reply_refuses_a_form_body(
     # A cross-site form can post urlencoded data but not JSON: the API takes JSON only.
     code = feedback.submit(complaint("5f2c9a1e0b7d4c3e"))
     response = await logged_in.post(
-        f"/can-bo/api/phan-anh/{code}/tra-loi", data={"noi_dung": "Đã xử lý."}
+        f"/can-bo/api/phan-anh/{code}/tra-loi",
+        data={"noi_dung": "Đã xử lý."},
+        headers={"X-CSRF-Token": await csrf(logged_in)},
     )
     assert response.status == 400
     assert feedback.status(code).reply is None  # type: ignore[union-attr]
@@ -313,7 +294,7 @@ async def test_web_deadlines_api_by_month_or_upcoming(logged_in: TestClient) -> 
 
 async def test_web_every_page_escapes_what_a_request_brings(logged_in: TestClient) -> None:
     # The code comes from the URL and is quoted back in the error page's text.
-    missing = await logged_in.post("/can-bo/phan-anh/%3Cb%3EPAKN%3C%2Fb%3E/xong")
+    missing = await post_form(logged_in, "/can-bo/phan-anh/%3Cb%3EPAKN%3C%2Fb%3E/xong")
     assert missing.status == 404
     page = await missing.text()
     assert "<b>PAKN</b>" not in page and "&lt;b&gt;PAKN&lt;/b&gt;" in page
