@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import secrets
 import subprocess
 import sys
 import threading
@@ -84,6 +85,9 @@ def resolve_settings(
 
 def build_services(settings: Mapping[str, str], *, with_web: bool = True) -> list[Service]:
     engine_bin = Path(settings["ENGINE_VENV"]) / "bin"
+    if not settings.get("ACTION_SERVER_TOKEN", "").strip():
+        # Rasa and the action server started here share it; set it to run them apart.
+        settings["ACTION_SERVER_TOKEN"] = secrets.token_urlsafe(32)
     app_python = str(Path(settings["APP_VENV"]) / "bin" / "python")
     host = settings["BIND_HOST"]
     # Rasa's CLI behind our patches: action timeout, polite answer when an action fails.

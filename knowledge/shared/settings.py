@@ -100,6 +100,20 @@ def env_positive(env: Mapping[str, str], name: str, default: float) -> float:
     return value
 
 
+TOKEN_MIN_CHARS = 16
+
+
+def env_token(env: Mapping[str, str], name: str, min_chars: int = TOKEN_MIN_CHARS) -> str | None:
+    """A shared secret from variable ``name``, at least ``min_chars`` long; None when unset or
+    blank."""
+    token = env.get(name, "").strip()
+    if not token:
+        return None
+    if len(token) < min_chars:
+        raise SettingError(f"{name} must be at least {min_chars} characters long")
+    return token
+
+
 def _read(env: Mapping[str, str], name: str, convert: Callable[[str], T], kind: str) -> T | None:
     """Variable ``name`` converted, None when unset or blank; SettingError when it does not
     convert."""
