@@ -41,6 +41,7 @@ from knowledge.plans.service import (
     unit_work,
 )
 from knowledge.plans.units import load_registry
+from knowledge.privacy.cli import add_commands as add_privacy_commands
 from knowledge.shared.db import get_engine
 from knowledge.shared.periods import vietnam_today
 from knowledge.shared.wording import say
@@ -143,6 +144,7 @@ def _parser() -> argparse.ArgumentParser:
     targets.add_argument("topic")
     targets.add_argument("--document")
     targets.add_argument("--limit", type=int, default=5)
+    add_privacy_commands(command)
     return parser
 
 

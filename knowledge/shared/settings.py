@@ -31,6 +31,48 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     return Settings(database_url=database_url, var_dir=var_dir)
 
 
+def tracker_db_path(env: Mapping[str, str] | None = None) -> Path:
+    """Rasa's SQLite tracker store (``RASA_TRACKER_DB``), inside ``VAR_DIR`` by default."""
+    env = os.environ if env is None else env
+    raw = env.get("RASA_TRACKER_DB", "").strip()
+    return Path(raw) if raw else load_settings(env).var_dir / "tracker.db"
+
+
+@dataclass(frozen=True)
+class Retention:
+    """How long personal data is kept, in days (knowledge/privacy/retention.py enforces it)."""
+
+    # A complaint's name, phone and sender, counted from its last change (filing, reply, status).
+    complaint_contact_days: int
+    # A conversation in Rasa's tracker store, counted from its last message.
+    conversation_days: int
+
+
+DEFAULT_RETENTION = Retention(complaint_contact_days=365, conversation_days=90)
+RETENTION_MAX_DAYS = 3650
+
+
+def load_retention(env: Mapping[str, str] | None = None) -> Retention:
+    """``RETENTION_COMPLAINT_DAYS`` and ``RETENTION_CONVERSATION_DAYS``, 1 to 3650 days."""
+    env = os.environ if env is None else env
+    return Retention(
+        complaint_contact_days=env_int(
+            env,
+            "RETENTION_COMPLAINT_DAYS",
+            DEFAULT_RETENTION.complaint_contact_days,
+            minimum=1,
+            maximum=RETENTION_MAX_DAYS,
+        ),
+        conversation_days=env_int(
+            env,
+            "RETENTION_CONVERSATION_DAYS",
+            DEFAULT_RETENTION.conversation_days,
+            minimum=1,
+            maximum=RETENTION_MAX_DAYS,
+        ),
+    )
+
+
 # --- numbers and rates from the environment -----------------------------------------------------
 # One way to read them, so every wrong value stops its process at start with one kind of error
 # naming the variable. Standard library only: the Rasa engine environment reads these too.
