@@ -8,9 +8,10 @@ the launcher (Ctrl-C, SIGTERM) stops them all and leaves nothing running.
 from __future__ import annotations
 
 import contextlib
+import math
 import os
-import signal
 import secrets
+import signal
 import subprocess
 import sys
 import threading
@@ -40,6 +41,10 @@ DEFAULTS: dict[str, str] = {
     "ACTION_TIMEOUT_S": "10",
     "MAX_MESSAGE_CHARS": "1000",
 }
+
+
+# Personal data past its retention is erased once a day (knowledge/privacy/).
+RETENTION_EVERY_S = 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -80,14 +85,14 @@ def resolve_settings(
     settings.setdefault(
         "ACTION_ENDPOINT_URL", f"http://127.0.0.1:{settings['ACTIONS_PORT']}/webhook"
     )
+    if not settings.get("ACTION_SERVER_TOKEN", "").strip():
+        # Rasa and the action server started here share it; set it to run them apart.
+        settings["ACTION_SERVER_TOKEN"] = secrets.token_urlsafe(32)
     return settings
 
 
 def build_services(settings: Mapping[str, str], *, with_web: bool = True) -> list[Service]:
     engine_bin = Path(settings["ENGINE_VENV"]) / "bin"
-    if not settings.get("ACTION_SERVER_TOKEN", "").strip():
-        # Rasa and the action server started here share it; set it to run them apart.
-        settings["ACTION_SERVER_TOKEN"] = secrets.token_urlsafe(32)
     app_python = str(Path(settings["APP_VENV"]) / "bin" / "python")
     host = settings["BIND_HOST"]
     # Rasa's CLI behind our patches: action timeout, polite answer when an action fails.
@@ -234,6 +239,39 @@ class Stack:
                 process.wait()
 
 
+class PeriodicCommand:
+    """Runs a command at the first ``tick`` and then every ``every_s`` seconds, in the
+    background, never two at once."""
+
+    def __init__(self, argv: list[str], env: Mapping[str, str], every_s: float) -> None:
+        self.argv = argv
+        self.env = dict(env)
+        self.every_s = every_s
+        self._due = -math.inf
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def tick(self, now: float) -> None:
+        if now < self._due or (self._process is not None and self._process.poll() is None):
+            return
+        self._due = now + self.every_s
+        self._process = subprocess.Popen(
+            self.argv, cwd=ROOT, env=self.env, stdin=subprocess.DEVNULL, start_new_session=True
+        )
+
+    def stop(self) -> None:
+        if self._process is not None and self._process.poll() is None:
+            _signal_group(self._process, signal.SIGTERM)
+            self._process.wait()
+
+
+def retention_job(settings: Mapping[str, str]) -> PeriodicCommand:
+    """``python -m knowledge retention run``, daily."""
+    app_python = str(Path(settings["APP_VENV"]) / "bin" / "python")
+    env = {**os.environ, **settings, "PYTHONPATH": str(ROOT)}
+    argv = [app_python, "-m", "knowledge", "retention", "run"]
+    return PeriodicCommand(argv, env, RETENTION_EVERY_S)
+
+
 def _signal_group(process: subprocess.Popen[bytes], sig: signal.Signals) -> None:
     with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, sig)
@@ -266,6 +304,7 @@ def main() -> int:
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
     stack.start()
+    retention = retention_job(settings)
     names = ", ".join(service.name for service in stack.services)
     print(f"[launcher] starting {names}; Ctrl-C stops everything", flush=True)
     started = time.monotonic()
@@ -275,6 +314,7 @@ def main() -> int:
         time.sleep(0.5)  # a signal cuts it short
         if stop_signals:
             break
+        retention.tick(time.monotonic())
         failure = stack.first_failure()
         if failure:
             print(f"[launcher] {failure[0]} exited with code {failure[1]}; stopping", flush=True)
@@ -288,6 +328,7 @@ def main() -> int:
                 f"web http://localhost:{settings['WEB_PORT']}",
                 flush=True,
             )
+    retention.stop()
     stack.stop()
     print("[launcher] stopped", flush=True)
     return exit_code
