@@ -70,7 +70,8 @@ class ActionCancel(Action):
             return []
         cancellation = CANCELLATIONS.get(form, CANCELLED)
         form_slots = domain.get("forms", {}).get(form, {}).get("required_slots", [])
-        dispatcher.utter_message(response=cancellation.response)
+        response = cancellation.response_at(tracker.get_slot(REQUESTED_SLOT))
+        dispatcher.utter_message(response=response)
         return [
             ActiveLoop(None),
             SlotSet(REQUESTED_SLOT, None),
