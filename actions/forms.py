@@ -65,14 +65,16 @@ _CANCEL_WORDS = re.compile(
 @dataclass(frozen=True)
 class Cancellation:
     """What cancelling a form says (a response of domain/), and the slots it clears besides
-    the form's own. ``at_step`` says something else when cancelled while a given slot is asked
-    (a "no" to the personal-data notice is a refusal, not a cancellation)."""
+    the form's own. ``at_step`` says something else when a given slot is asked and the answer
+    is a "no" rather than a "hủy" (a "no" to the personal-data notice is a refusal)."""
 
     response: str
     extra_slots: tuple[str, ...] = ()
     at_step: tuple[tuple[str, str], ...] = ()
 
-    def response_at(self, requested_slot: str | None) -> str:
+    def response_at(self, requested_slot: str | None, text: str) -> str:
+        if says_cancel(text):
+            return self.response
         return dict(self.at_step).get(requested_slot or "", self.response)
 
 

@@ -81,10 +81,11 @@ async def test_privacy_decline_stops_the_form_politely_and_forgets_the_answers()
     text = said(messages[0])
     assert "tôn trọng lựa chọn" in text and "gặp cán bộ" in text
     assert all(slots_set(events)[slot] is None for slot in FORM_SLOTS)
-    # "hủy" at another step is still a plain cancellation.
-    other = tracker("hủy", "deny", asked="feedback_name", slots=ASKED_CONSENT)
-    messages, _ = await run(ActionCancel(), other)
-    assert "đã hủy phản ánh" in said(messages[0])
+    # "hủy", at the notice or at another step, is still a plain cancellation.
+    for step in ("feedback_consent", "feedback_name"):
+        other = tracker("hủy", "deny", asked=step, slots=ASKED_CONSENT)
+        messages, _ = await run(ActionCancel(), other)
+        assert "đã hủy phản ánh" in said(messages[0])
 
 
 @pytest.mark.parametrize(("consent", "recorded"), [(True, NOTICE_VERSION), (None, None)])
