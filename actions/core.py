@@ -9,7 +9,7 @@ from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import dossiers, feedback
-from actions.forms import REQUESTED_SLOT, Cancellation
+from actions.forms import REQUESTED_SLOT, Cancellation, latest_text
 from knowledge.shared.wording import say
 
 
@@ -70,7 +70,8 @@ class ActionCancel(Action):
             return []
         cancellation = CANCELLATIONS.get(form, CANCELLED)
         form_slots = domain.get("forms", {}).get(form, {}).get("required_slots", [])
-        dispatcher.utter_message(response=cancellation.response)
+        response = cancellation.response_at(tracker.get_slot(REQUESTED_SLOT), latest_text(tracker))
+        dispatcher.utter_message(response=response)
         return [
             ActiveLoop(None),
             SlotSet(REQUESTED_SLOT, None),

@@ -50,6 +50,7 @@ from knowledge.feedback import (
     phone_spans,
 )
 from knowledge.feedback.models import NAME_MAX
+from knowledge.privacy.notice import NOTICE_VERSION
 from knowledge.shared.text import fold_vi
 from knowledge.shared.wording import say
 
@@ -58,6 +59,7 @@ logger = logging.getLogger(__name__)
 FORM_SLOTS = (
     "feedback_category",
     "feedback_content",
+    "feedback_consent",
     "feedback_name",
     "feedback_phone",
     "feedback_dossier_code",
@@ -87,8 +89,11 @@ WRONG_FEEDBACK_CODE = "utter_wrong_feedback_code"
 WRONG_PHONE_LAST4 = "utter_wrong_feedback_phone_last4"
 PHONE_LAST4 = "feedback_phone_last4"
 NOT_SAVED = "utter_feedback_not_saved"
+CONSENT = "feedback_consent"
 CANCELLATIONS = {
-    "feedback_form": Cancellation("utter_feedback_form_cancelled"),
+    "feedback_form": Cancellation(
+        "utter_feedback_form_cancelled", at_step=((CONSENT, "utter_feedback_consent_declined"),)
+    ),
     "feedback_status_form": Cancellation("utter_feedback_status_form_cancelled", (PHONE_LAST4,)),
 }
 
@@ -168,6 +173,7 @@ def draft_from_slots(tracker: Tracker) -> FeedbackDraft:
         phone=tracker.get_slot("feedback_phone") or "",
         sender_id=tracker.sender_id or "",
         dossier_code=None if dossier in (None, NO_DOSSIER) else dossier,
+        consent_notice=NOTICE_VERSION if tracker.get_slot(CONSENT) is True else None,
     )
 
 
@@ -234,6 +240,17 @@ class ValidateFeedbackForm(FormValidationAction):
             dispatcher.utter_message(text=too_long)
             return {"feedback_content": None}
         return {"feedback_content": content}
+
+    async def extract_feedback_consent(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if not is_requested(tracker, CONSENT):
+            return {}
+        # "Đồng ý" pressed or typed; a "không đồng ý" (deny) is left to the rules: it stops
+        # the form. Anything else leaves the notice asked again.
+        if latest_intent(tracker) == "affirm" or fold_vi(latest_text(tracker)) == "dong y":
+            return {CONSENT: True}
+        return {}
 
     async def extract_feedback_name(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -46,7 +46,9 @@ QUESTION_INTENTS = frozenset(
 )
 # Sent by buttons and channel commands (/cancel from Telegram's /huy), never typed as an answer.
 PAYLOAD_INTENTS = frozenset({"cancel", "choose_plan", "choose_task", "choose_stats_unit"})
-INTERRUPTION_INTENTS = SOCIAL_INTENTS | QUESTION_INTENTS | PAYLOAD_INTENTS
+# Requests about the conversation itself ("xóa dữ liệu của tôi"): short, like the social ones.
+PRIVACY_INTENTS = frozenset({"erase_my_data"})
+INTERRUPTION_INTENTS = SOCIAL_INTENTS | QUESTION_INTENTS | PAYLOAD_INTENTS | PRIVACY_INTENTS
 # A free-text answer (a complaint, a name) may be misread as a social intent; past this many
 # words it is taken as the answer.
 SOCIAL_MAX_WORDS = 6
@@ -63,10 +65,17 @@ _CANCEL_WORDS = re.compile(
 @dataclass(frozen=True)
 class Cancellation:
     """What cancelling a form says (a response of domain/), and the slots it clears besides
-    the form's own."""
+    the form's own. ``at_step`` says something else when a given slot is asked and the answer
+    is a "no" rather than a "hủy" (a "no" to the personal-data notice is a refusal)."""
 
     response: str
     extra_slots: tuple[str, ...] = ()
+    at_step: tuple[tuple[str, str], ...] = ()
+
+    def response_at(self, requested_slot: str | None, text: str) -> str:
+        if says_cancel(text):
+            return self.response
+        return dict(self.at_step).get(requested_slot or "", self.response)
 
 
 def latest_text(tracker: Tracker) -> str:
@@ -108,7 +117,7 @@ def interrupts_text_answer(tracker: Tracker) -> bool:
     greeting, thanks or "hủy", a question on another subject, or a button."""
     intent = latest_intent(tracker)
     text = latest_text(tracker)
-    if intent in SOCIAL_INTENTS:
+    if intent in SOCIAL_INTENTS | PRIVACY_INTENTS:
         return len(text.split()) <= SOCIAL_MAX_WORDS or (intent == "deny" and says_cancel(text))
     if intent in QUESTION_INTENTS:
         return looks_like_question(text)

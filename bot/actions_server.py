@@ -15,13 +15,18 @@ which its app factory calls in the parent and in every worker:
   (503 otherwise); ``/metrics``: Prometheus metrics (knowledge/shared/metrics.py).
 - Every /webhook call is measured: latency and errors by action, the answer outcome the action
   set (slot ``answer_outcome``), and the user message it served, by channel.
+- Only Rasa may run actions: /webhook and /actions need ``Authorization: Bearer <token>`` with
+  the shared ``ACTION_SERVER_TOKEN`` (endpoints.yml sends it; the launcher makes one when unset),
+  else 401. The server does not start without the token.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import hmac
 import json
+import os
 import time
 import zlib
 from typing import Any
@@ -39,10 +44,13 @@ from bot.log_masking import mask_phones_in_logs
 from knowledge.shared.db import get_engine
 from knowledge.shared.health import is_ready, readiness
 from knowledge.shared.metrics import count_message, exposition, observe_action
-from knowledge.shared.settings import configure
+from knowledge.shared.settings import SettingError, configure, env_token
 
 hookimpl = pluggy.HookimplMarker("rasa_sdk")
 WEBHOOK = "/webhook"
+# What runs or lists actions; health and metrics stay open (they bind to BIND_HOST).
+GUARDED_PATHS = frozenset({WEBHOOK, "/actions"})
+TOKEN_VARIABLE = "ACTION_SERVER_TOKEN"
 
 
 def configure_logging(args: argparse.Namespace) -> None:
@@ -119,8 +127,29 @@ def _message_key(tracker: dict[str, Any]) -> str | None:
     return None
 
 
+def require_token(token: str) -> Any:
+    """A request middleware refusing action calls that lack ``Authorization: Bearer <token>``."""
+    expected = f"Bearer {token}".encode()
+
+    async def check_token(request: Request) -> HTTPResponse | None:
+        if request.path not in GUARDED_PATHS:
+            return None
+        given = request.headers.get("Authorization", "").encode()
+        if hmac.compare_digest(given, expected):
+            return None
+        return response.json({"error": "unauthorized"}, 401)
+
+    return check_token
+
+
 def attach(app: Sanic) -> None:
-    """Add the health and metrics routes and the measuring of action calls to ``app``."""
+    """Add the token check, the health and metrics routes and the measuring of action calls to
+    ``app``. Raises SettingError when ``ACTION_SERVER_TOKEN`` is unset or too short."""
+    token = env_token(os.environ, TOKEN_VARIABLE)
+    if token is None:
+        raise SettingError(f"{TOKEN_VARIABLE} must be set: Rasa sends it with every action call")
+    # First, so that a refused call is neither run nor measured.
+    app.register_middleware(require_token(token), "request")
     app.add_route(healthz, "/healthz", methods=["GET"])
     app.add_route(readyz, "/readyz", methods=["GET"])
     app.add_route(metrics, "/metrics", methods=["GET"])

@@ -8,7 +8,9 @@ process group; stopping the launcher (Ctrl-C, SIGTERM) stops them all and leaves
 from __future__ import annotations
 
 import contextlib
+import math
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -20,16 +22,21 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from knowledge.shared.settings import ENV_FILE
+from knowledge.shared.settings import resolve_settings as resolve_environment
 from knowledge.shared.settings import (
     REPO_ROOT,
     ZALO_DEFAULT_PORT,
     configure,
     load_settings,
-    resolve_settings,
     zalo_configured,
 )
 
 ROOT = REPO_ROOT
+
+
+# Personal data past its retention is erased once a day (knowledge/privacy/).
+RETENTION_EVERY_S = 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -195,6 +202,51 @@ class Stack:
                 process.wait()
 
 
+class PeriodicCommand:
+    """Runs a command at the first ``tick`` and then every ``every_s`` seconds, in the
+    background, never two at once."""
+
+    def __init__(self, argv: list[str], env: Mapping[str, str], every_s: float) -> None:
+        self.argv = argv
+        self.env = dict(env)
+        self.every_s = every_s
+        self._due = -math.inf
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def tick(self, now: float) -> None:
+        if now < self._due or (self._process is not None and self._process.poll() is None):
+            return
+        self._due = now + self.every_s
+        self._process = subprocess.Popen(
+            self.argv, cwd=ROOT, env=self.env, stdin=subprocess.DEVNULL, start_new_session=True
+        )
+
+    def stop(self) -> None:
+        if self._process is not None and self._process.poll() is None:
+            _signal_group(self._process, signal.SIGTERM)
+            self._process.wait()
+
+
+def resolve_settings(
+    environ: Mapping[str, str], env_file: Path | None = ENV_FILE
+) -> dict[str, str]:
+    """The environment of the stack started here (knowledge.shared.settings), with the token
+    Rasa and the action server share: a new one at each start unless ACTION_SERVER_TOKEN is set
+    (it must be, to run them apart)."""
+    settings = resolve_environment(environ, env_file)
+    if not settings.get("ACTION_SERVER_TOKEN", "").strip():
+        settings["ACTION_SERVER_TOKEN"] = secrets.token_urlsafe(32)
+    return settings
+
+
+def retention_job(settings: Mapping[str, str]) -> PeriodicCommand:
+    """``python -m knowledge retention run``, daily."""
+    app_python = str(Path(settings["APP_VENV"]) / "bin" / "python")
+    env = {**os.environ, **settings, "PYTHONPATH": str(ROOT)}
+    argv = [app_python, "-m", "knowledge", "retention", "run"]
+    return PeriodicCommand(argv, env, RETENTION_EVERY_S)
+
+
 def _signal_group(process: subprocess.Popen[bytes], sig: signal.Signals) -> None:
     with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, sig)
@@ -228,6 +280,7 @@ def main() -> int:
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
     stack.start()
+    retention = retention_job(settings)
     names = ", ".join(service.name for service in stack.services)
     print(f"[launcher] starting {names}; Ctrl-C stops everything", flush=True)
     started = time.monotonic()
@@ -237,6 +290,7 @@ def main() -> int:
         time.sleep(0.5)  # a signal cuts it short
         if stop_signals:
             break
+        retention.tick(time.monotonic())
         failure = stack.first_failure()
         if failure:
             print(f"[launcher] {failure[0]} exited with code {failure[1]}; stopping", flush=True)
@@ -250,6 +304,7 @@ def main() -> int:
                 f"web http://localhost:{settings['WEB_PORT']}",
                 flush=True,
             )
+    retention.stop()
     stack.stop()
     print("[launcher] stopped", flush=True)
     return exit_code

@@ -7,6 +7,12 @@ when read, the count of stored events was an ORM query wrapped in a subquery, an
 went through the unit of work. Here reads fetch only the ``data`` column, the count is a plain
 ``count()``, and new events go in as one multi-row insert.
 
+A turn that sets the slot ``forget_conversation`` (``FORGET_CONVERSATION_SLOT``) to True is not
+saved: every stored event of its conversation is deleted instead, so the citizen's erasure
+request ("xóa dữ liệu của tôi", actions/privacy.py) leaves nothing behind; the next message starts
+a new conversation. Deleting from the action server would not do: this save writes back the
+whole turn, history included, once it finds the stored events gone.
+
 Named in endpoints.yml and endpoints.scale.yml as ``type: bot.tracker_store.LeanSQLTrackerStore``;
 bot/rasa_server.py imports it before Rasa starts, because Rasa falls back to an in-memory store
 (losing conversations on restart) when a tracker store class cannot be imported.
@@ -20,8 +26,11 @@ from typing import Any
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.events import Event, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
+
+from knowledge.shared.privacy import FORGET_CONVERSATION_SLOT
 
 
 class LeanSQLTrackerStore(SQLTrackerStore):
@@ -46,13 +55,22 @@ class LeanSQLTrackerStore(SQLTrackerStore):
                 .with_entities(sa.func.count(self.SQLEvent.id))
                 .scalar()
             )
-            rows = [
-                _row(tracker.sender_id, event.type_name, event.as_dict())
-                for event in itertools.islice(tracker.events, stored, None)
-            ]
+            new = list(itertools.islice(tracker.events, stored, None))
+            if any(_forgets(event) for event in new):
+                table = self.SQLEvent.__table__
+                session.execute(sa.delete(table).where(table.c.sender_id == tracker.sender_id))
+                session.commit()
+                return
+            rows = [_row(tracker.sender_id, event.type_name, event.as_dict()) for event in new]
             if rows:
                 session.execute(sa.insert(self.SQLEvent.__table__), rows)
             session.commit()
+
+
+def _forgets(event: Event) -> bool:
+    return (
+        isinstance(event, SlotSet) and event.key == FORGET_CONVERSATION_SLOT and event.value is True
+    )
 
 
 def _row(sender_id: str, type_name: str, data: dict[str, Any]) -> dict[str, Any]:

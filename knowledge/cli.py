@@ -45,6 +45,7 @@ from knowledge.plans.service import (
 )
 from knowledge.plans.units import load_registry
 from knowledge.shared.backup import BackupError, create_backup, restore_backup
+from knowledge.privacy.cli import add_commands as add_privacy_commands
 from knowledge.shared.db import get_engine
 from knowledge.shared.periods import vietnam_today
 from knowledge.shared.settings import configure, load_settings
@@ -171,6 +172,7 @@ def _parser() -> argparse.ArgumentParser:
     targets.add_argument("topic")
     targets.add_argument("--document")
     targets.add_argument("--limit", type=int, default=5)
+    add_privacy_commands(command)
     return parser
 
 

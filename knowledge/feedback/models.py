@@ -63,3 +63,9 @@ class Feedback(Base):
     handled_by: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # The citizen's agreement to the notice on personal data (knowledge/privacy/notice.py):
+    # which notice, and when. Rows filed before the notice existed have neither.
+    consent_notice: Mapped[str | None] = mapped_column(String(20))
+    consented_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Set when the name, phone and sender were erased (on request, or past retention).
+    contact_erased_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

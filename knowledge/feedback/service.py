@@ -100,6 +100,8 @@ class FeedbackDraft:
     phone: str  # as typed; stored in national form
     sender_id: str  # channel and user, "telegram:123"
     dossier_code: str | None = None
+    # The version of the personal-data notice the citizen agreed to, recorded with the row.
+    consent_notice: str | None = None
 
 
 @dataclass(frozen=True)
@@ -193,6 +195,7 @@ def validate_draft(draft: FeedbackDraft) -> FeedbackDraft:
         phone=phone or "",
         sender_id=sender_id,
         dossier_code=dossier_code,
+        consent_notice=draft.consent_notice,
     )
 
 
@@ -256,6 +259,8 @@ class FeedbackService:
                 status="new",
                 created_at=now,
                 updated_at=now,
+                consent_notice=clean.consent_notice,
+                consented_at=now if clean.consent_notice else None,
             )
             row.code = code = new_feedback_code(now.astimezone(VIETNAM_TZ).year)
             session.add(row)

@@ -9,6 +9,9 @@ import unicodedata
 from knowledge.shared.phones import normalize_phone, phone_spans
 
 _HIDDEN = "*"
+# The slot an action sets to True to have Rasa's tracker store forget the whole conversation
+# when it saves the turn (bot/tracker_store.py): "xóa dữ liệu của tôi", once confirmed.
+FORGET_CONVERSATION_SLOT = "forget_conversation"
 
 
 def mask_phone(phone: str) -> str:

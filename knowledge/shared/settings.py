@@ -59,6 +59,52 @@ _VENVS = ("ENGINE_VENV", "APP_VENV")
 DAYS_BEFORE_MAX = 30
 TELEGRAM_MODES = ("polling", "webhook")
 
+def tracker_db_path(env: Mapping[str, str] | None = None) -> Path:
+    """Rasa's SQLite tracker store (``RASA_TRACKER_DB``), inside ``VAR_DIR`` by default."""
+    env = os.environ if env is None else env
+    raw = env.get("RASA_TRACKER_DB", "").strip()
+    return Path(raw) if raw else load_settings(env).var_dir / "tracker.db"
+
+
+@dataclass(frozen=True)
+class Retention:
+    """How long personal data is kept, in days (knowledge/privacy/retention.py enforces it)."""
+
+    # A complaint's name, phone and sender, counted from its last change (filing, reply, status).
+    complaint_contact_days: int
+    # A conversation in Rasa's tracker store, counted from its last message.
+    conversation_days: int
+
+
+DEFAULT_RETENTION = Retention(complaint_contact_days=365, conversation_days=90)
+RETENTION_MAX_DAYS = 3650
+
+
+def load_retention(env: Mapping[str, str] | None = None) -> Retention:
+    """``RETENTION_COMPLAINT_DAYS`` and ``RETENTION_CONVERSATION_DAYS``, 1 to 3650 days."""
+    env = os.environ if env is None else env
+    return Retention(
+        complaint_contact_days=env_int(
+            env,
+            "RETENTION_COMPLAINT_DAYS",
+            DEFAULT_RETENTION.complaint_contact_days,
+            minimum=1,
+            maximum=RETENTION_MAX_DAYS,
+        ),
+        conversation_days=env_int(
+            env,
+            "RETENTION_CONVERSATION_DAYS",
+            DEFAULT_RETENTION.conversation_days,
+            minimum=1,
+            maximum=RETENTION_MAX_DAYS,
+        ),
+    )
+
+
+# --- numbers and rates from the environment -----------------------------------------------------
+# One way to read them, so every wrong value stops its process at start with one kind of error
+# naming the variable. Standard library only: the Rasa engine environment reads these too.
+
 
 class SettingError(ValueError):
     """A variable of the environment holds a value the program cannot use; names it."""
@@ -304,6 +350,20 @@ def env_positive(env: Mapping[str, str], name: str, default: float) -> float:
     if not (math.isfinite(value) and value > 0):
         raise SettingError(f"{name} must be a positive number, not {value}")
     return value
+
+
+TOKEN_MIN_CHARS = 16
+
+
+def env_token(env: Mapping[str, str], name: str, min_chars: int = TOKEN_MIN_CHARS) -> str | None:
+    """A shared secret from variable ``name``, at least ``min_chars`` long; None when unset or
+    blank."""
+    token = env.get(name, "").strip()
+    if not token:
+        return None
+    if len(token) < min_chars:
+        raise SettingError(f"{name} must be at least {min_chars} characters long")
+    return token
 
 
 def _read(env: Mapping[str, str], name: str, convert: Callable[[str], T], kind: str) -> T | None:

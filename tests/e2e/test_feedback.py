@@ -37,7 +37,9 @@ def _fill_until_summary(stack: RunningStack, sender: str, content: str) -> list[
     categories = _buttons(stack.say(sender, "tôi muốn gửi phản ánh"))
     assert list(categories) == list(CATEGORIES.values())
     assert "nội dung phản ánh" in _texts(stack.say(sender, categories["Giải quyết chậm trễ"]))
-    assert "họ và tên" in _texts(stack.say(sender, content))
+    notice = stack.say(sender, content)
+    assert "Nghị định 13/2023/NĐ-CP" in _texts(notice)
+    assert "họ và tên" in _texts(stack.say(sender, _buttons(notice)["Đồng ý"]))
     assert "số điện thoại" in _texts(stack.say(sender, "tên tôi là Nguyễn Văn An"))
     wrong = _texts(stack.say(sender, "0912 345 67"))
     assert "10 chữ số" in wrong
@@ -115,7 +117,7 @@ def test_a_question_inside_the_form_is_answered_and_the_form_goes_on(
     stack.say(sender, categories["Khác"])
     text = _texts(stack.say(sender, question))
     assert answered in text and "nội dung phản ánh" in text
-    assert "họ và tên" in _texts(stack.say(sender, COMPLAINT))
+    assert "dữ liệu cá nhân" in _texts(stack.say(sender, COMPLAINT))
 
 
 def test_the_cancel_payload_of_telegram_huy_stops_the_form(stack: RunningStack) -> None:

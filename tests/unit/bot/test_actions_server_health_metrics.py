@@ -26,6 +26,8 @@ from knowledge import migrations
 from knowledge.faq import FaqIndex
 from tests.metrics_reading import metric_value
 
+ACTION_TOKEN = "test-action-token-0123456789"
+
 
 class Abstaining(Action):
     def name(self) -> str:
@@ -77,6 +79,7 @@ async def server(
     """rasa-sdk's app as its factory builds it, started (ASGI lifespan), behind a client."""
     url = f"sqlite:///{tmp_path / 'app.db'}"
     monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("ACTION_SERVER_TOKEN", ACTION_TOKEN)
     monkeypatch.setattr(Sanic, "test_mode", True)  # several apps named rasa_sdk in one process
     executor = ActionExecutor()
     executor.register_action(ActionAnswerFaq(FaqIndex.load(), kb_engine, {}))
@@ -91,7 +94,10 @@ async def server(
     lifespan = asyncio.create_task(app({"type": "lifespan"}, inbox.get, outbox.put))
     assert (await outbox.get())["type"] == "lifespan.startup.complete"
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://actions") as client:
+    headers = {"Authorization": f"Bearer {ACTION_TOKEN}"}
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://actions", headers=headers
+    ) as client:
         yield client
     await inbox.put({"type": "lifespan.shutdown"})
     await outbox.get()
