@@ -13,10 +13,17 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 T = TypeVar("T")
 
 
+DEFAULT_NOTIFY_POLL_S = 60.0
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str
     var_dir: Path
+    # The province's public-service portal, linked from dossier answers; "" when not set.
+    portal_url: str = ""
+    # How often the dossier-update watcher looks at subscribed dossiers (seconds).
+    notify_poll_s: float = DEFAULT_NOTIFY_POLL_S
 
 
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
@@ -28,7 +35,21 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     env = os.environ if env is None else env
     var_dir = Path(env.get("VAR_DIR") or REPO_ROOT / "var")
     database_url = env.get("DATABASE_URL") or f"sqlite:///{var_dir / 'knowledge.db'}"
-    return Settings(database_url=database_url, var_dir=var_dir)
+    return Settings(
+        database_url=database_url,
+        var_dir=var_dir,
+        portal_url=_web_url(env, "DOSSIER_PORTAL_URL"),
+        notify_poll_s=env_positive(env, "NOTIFY_POLL_S", DEFAULT_NOTIFY_POLL_S),
+    )
+
+
+def _web_url(env: Mapping[str, str], name: str) -> str:
+    """An http(s) URL from variable ``name``, "" when unset; SettingError for anything else,
+    since it is shown to citizens as a link."""
+    value = env.get(name, "").strip()
+    if value and not value.startswith(("https://", "http://")):
+        raise SettingError(f"{name} must be an http:// or https:// URL, not {value!r}")
+    return value
 
 
 # --- numbers and rates from the environment -----------------------------------------------------
