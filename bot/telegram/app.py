@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import os
 import sys
@@ -23,8 +25,10 @@ from telegram.ext import (
 from bot.officials.telegram_courier import CHANNEL, bot_courier
 from bot.telegram import handlers, officials
 from bot.telegram.config import ConfigError, Settings, load_settings
+from bot.telegram.notify import TelegramSender
 from bot.telegram.rasa_client import RasaClient
 from bot.telegram.retry import RetryingRateLimiter
+from knowledge.notify.watcher import watcher_for
 from knowledge.officials import OfficialsDesk
 from knowledge.officials.plans import PlanDesk
 from knowledge.shared.clock import Clock, utc_now
@@ -33,14 +37,17 @@ from knowledge.shared.wording import text
 
 log = logging.getLogger(__name__)
 
+UNSUBSCRIBE_COMMAND = "huythongbao"
 COMMANDS = [
     BotCommand("start", text("telegram.command_start")),
     BotCommand("help", text("telegram.command_help")),
     BotCommand("huy", text("telegram.command_huy")),
+    BotCommand(UNSUBSCRIBE_COMMAND, text("notify.command_unsubscribe")),
 ]
 # The only updates the handlers use; Telegram then sends nothing else.
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 BUTTONS_FILE = "telegram_buttons.pickle"
+WATCHER = "dossier_watcher"  # bot_data: the task pushing dossier updates
 
 
 def build_application(settings: Settings, *, clock: Clock = utc_now) -> Application:
@@ -51,6 +58,11 @@ def build_application(settings: Settings, *, clock: Clock = utc_now) -> Applicat
         application.bot_data[handlers.RASA] = RasaClient(settings.rasa_url, settings.rasa_timeout_s)
         await application.bot.set_my_commands(COMMANDS)
         await officials.show_commands(application.bot, settings.official_ids, COMMANDS)
+        if settings.watch_dossiers:
+            # In this process: the buttons of a notification must be kept by this bot's
+            # callback-data cache to work when pressed.
+            watcher = watcher_for(TelegramSender(application.bot), os.environ, clock=clock)
+            application.bot_data[WATCHER] = asyncio.create_task(watcher.run())
 
     builder = (
         ApplicationBuilder()
@@ -97,6 +109,7 @@ def build_application(settings: Settings, *, clock: Clock = utc_now) -> Applicat
     application.add_handler(CommandHandler("start", handlers.start))
     application.add_handler(CommandHandler("help", handlers.help_command))
     application.add_handler(CommandHandler("huy", handlers.cancel))
+    application.add_handler(CommandHandler(UNSUBSCRIBE_COMMAND, handlers.unsubscribe))
     application.add_handler(MessageHandler(new_messages & filters.COMMAND, handlers.help_command))
     application.add_handler(MessageHandler(new_messages & filters.TEXT, handlers.relay_text))
     application.add_handler(MessageHandler(new_messages & filters.ATTACHMENT, handlers.text_only))
@@ -113,6 +126,11 @@ def file_base_url(api_base_url: str) -> str:
 
 
 async def post_shutdown(application: Application) -> None:
+    watcher = application.bot_data.pop(WATCHER, None)
+    if watcher is not None:
+        watcher.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await watcher
     rasa = application.bot_data.pop(handlers.RASA, None)
     if rasa is not None:
         await rasa.close()

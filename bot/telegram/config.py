@@ -47,6 +47,8 @@ class Settings:
     # a button of an older keyboard answers "expired".
     keyboards_kept: int = 5000
     var_dir: str | None = None  # where pressed buttons are kept across restarts; None: not kept
+    # Push dossier updates to subscribed chats (knowledge/notify), as the environment sets them.
+    watch_dossiers: bool = False
 
 
 def load_settings(environ: Mapping[str, str]) -> Settings:
@@ -79,6 +81,7 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
         database_url=knowledge.database_url,
         send_rate=env_rate(environ, "TELEGRAM_SEND_RATE", DEFAULT_SEND_RATE),
         var_dir=str(knowledge.var_dir),
+        watch_dossiers=True,
     )
     if settings.mode == "webhook":
         _check_webhook(settings)

@@ -11,6 +11,7 @@ def metadata() -> MetaData:
     """``Base.metadata`` with every capability's tables on it."""
     import knowledge.dossiers.models
     import knowledge.feedback.models
+    import knowledge.notify.models
     import knowledge.plans.models
     import knowledge.reminders.service  # noqa: F401  (its tables live beside the service)
     from knowledge.shared.models import Base
