@@ -53,11 +53,15 @@ async def notifications(request: web.Request) -> web.Response:
     return web.json_response({"notifications": [asdict(item) for item in stored]})
 
 
-def setup(app: web.Application, environ: Mapping[str, str], *, clock: Clock = utc_now) -> None:
-    """The endpoint, and the web watcher running for as long as the app runs."""
+def setup(
+    app: web.Application, environ: Mapping[str, str], *, clock: Clock = utc_now, watch: bool
+) -> None:
+    """The endpoint, and (``watch``) the web watcher running for as long as the app runs."""
     outbox = WebOutbox(get_engine(load_settings(environ).database_url))
     app[OUTBOX] = outbox
     app.router.add_get("/api/notifications", notifications)
+    if not watch:
+        return
 
     async def watching(_app: web.Application) -> AsyncIterator[None]:
         watcher = watcher_for(OutboxSender(outbox, clock), environ, clock=clock)

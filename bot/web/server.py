@@ -67,9 +67,11 @@ def create_app(
     clock: Clock = utc_now,
     deliver: Courier | None = None,
     plan_sources: Path | None = None,
+    watch_dossiers: bool = False,
 ) -> web.Application:
     """The web app; ``clock``, ``deliver`` (replies to Telegram citizens) and ``plan_sources``
-    (where uploaded plans are published) are for tests."""
+    (where uploaded plans are published) are for tests. ``watch_dossiers`` runs the web chat's
+    dossier-update watcher inside the app (the real process does)."""
     app = web.Application()
     app[WIDGET_CONFIG] = widget_config(environ)
     app[ENVIRON] = environ
@@ -82,14 +84,14 @@ def create_app(
     if SOCKET_IO_CLIENT.is_dir():
         app.router.add_static("/vendor/socket.io/", SOCKET_IO_CLIENT)
     officials.setup(app, environ, clock=clock, deliver=deliver, sources_dir=plan_sources)
-    notifications.setup(app, environ, clock=clock)
+    notifications.setup(app, environ, clock=clock, watch=watch_dossiers)
     return app
 
 
 def main() -> None:
     environ = dict(os.environ)
     web.run_app(
-        create_app(environ),
+        create_app(environ, watch_dossiers=True),
         host=environ.get("BIND_HOST", "127.0.0.1"),
         port=env_int(environ, "WEB_PORT", 8000, minimum=1, maximum=65535),
         print=None,
