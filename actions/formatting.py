@@ -12,6 +12,7 @@ from datetime import date
 
 from knowledge.plans.manifest import locality_parts
 from knowledge.plans.service import PlanInfo
+from knowledge.shared.periods import vi_date as vi_date
 from knowledge.shared.text import fold_vi, tokens
 from knowledge.shared.wording import say
 
@@ -27,11 +28,6 @@ _OPEN_ENDED_DUE = re.compile(r"\b(?:tiep theo|hang nam|hang thang)\b")
 _SENTENCE_END = re.compile(r"(?<=[.;:!?])\s")
 _CLAUSE_END = re.compile(r"[;,]\s")
 _ACRONYM_IN_TITLE = re.compile(r"\(([A-Z]{3,})\)")
-
-
-def vi_date(day: date) -> str:
-    """A date as Vietnamese officials write it: 14/03/2024."""
-    return f"{day:%d/%m/%Y}"
 
 
 def join_units(names: Iterable[str]) -> str:
@@ -138,11 +134,15 @@ def due_phrase(due: str, kind: str, start: date | None, end: date | None) -> str
     return due
 
 
-def text_button(title: str) -> dict[str, str]:
-    """A button that sends its own words through NLU, without diacritics when they would not
-    fit: the assistant reads both spellings alike."""
-    fits = len(title.encode()) <= MAX_PAYLOAD_BYTES
-    return button(title, title if fits else fold_vi(title))
+def text_button(title: str, sends: str | None = None) -> dict[str, str]:
+    """A button that sends words through NLU (its own title unless ``sends`` is given), without
+    diacritics when they would not fit: the assistant reads both spellings alike."""
+    words = title if sends is None else sends
+    return button(title, words if fits_payload(words) else fold_vi(words))
+
+
+def fits_payload(payload: str) -> bool:
+    return len(payload.encode()) <= MAX_PAYLOAD_BYTES
 
 
 def button(title: str, payload: str) -> dict[str, str]:

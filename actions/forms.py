@@ -48,7 +48,11 @@ QUESTION_INTENTS = frozenset(
 PAYLOAD_INTENTS = frozenset({"cancel", "choose_plan", "choose_task", "choose_stats_unit"})
 # Requests about the conversation itself ("xóa dữ liệu của tôi"): short, like the social ones.
 PRIVACY_INTENTS = frozenset({"erase_my_data"})
-INTERRUPTION_INTENTS = SOCIAL_INTENTS | QUESTION_INTENTS | PAYLOAD_INTENTS | PRIVACY_INTENTS
+# Short requests about dossier updates ("hủy nhận thông báo"), answered like social intents.
+UPDATE_INTENTS = frozenset({"subscribe_dossier", "unsubscribe_dossier"})
+INTERRUPTION_INTENTS = (
+    SOCIAL_INTENTS | QUESTION_INTENTS | PAYLOAD_INTENTS | PRIVACY_INTENTS | UPDATE_INTENTS
+)
 # A free-text answer (a complaint, a name) may be misread as a social intent; past this many
 # words it is taken as the answer.
 SOCIAL_MAX_WORDS = 6
@@ -117,7 +121,7 @@ def interrupts_text_answer(tracker: Tracker) -> bool:
     greeting, thanks or "hủy", a question on another subject, or a button."""
     intent = latest_intent(tracker)
     text = latest_text(tracker)
-    if intent in SOCIAL_INTENTS | PRIVACY_INTENTS:
+    if intent in SOCIAL_INTENTS | PRIVACY_INTENTS | UPDATE_INTENTS:
         return len(text.split()) <= SOCIAL_MAX_WORDS or (intent == "deny" and says_cancel(text))
     if intent in QUESTION_INTENTS:
         return looks_like_question(text)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import os
 import sys
@@ -28,6 +30,9 @@ from bot.telegram.config import ConfigError, Settings, load_settings
 from bot.telegram.inbox import InboxProcessor, InboxQueue, telegram_sweeper
 from bot.telegram.retry import RetryingRateLimiter
 from knowledge.inbox import Inbox
+from bot.telegram.notify import TelegramSender
+from bot.telegram.retry import RetryingRateLimiter
+from knowledge.notify.watcher import watcher_for
 from knowledge.officials import OfficialsDesk
 from knowledge.officials.plans import PlanDesk
 from knowledge.shared.clock import Clock, utc_now
@@ -37,15 +42,18 @@ from knowledge.shared.wording import text
 
 log = logging.getLogger(__name__)
 
+UNSUBSCRIBE_COMMAND = "huythongbao"
 COMMANDS = [
     BotCommand("start", text("telegram.command_start")),
     BotCommand("help", text("telegram.command_help")),
     BotCommand("huy", text("telegram.command_huy")),
+    BotCommand(UNSUBSCRIBE_COMMAND, text("notify.command_unsubscribe")),
 ]
 # The only updates the handlers use; Telegram then sends nothing else.
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 BUTTONS_FILE = "telegram_buttons.pickle"
 SWEEPER = "inbox_sweeper"  # bot_data: replays the inbox
+WATCHER = "dossier_watcher"  # bot_data: the task pushing dossier updates
 
 
 def build_application(settings: Settings, *, clock: Clock = utc_now) -> Application:
@@ -64,6 +72,11 @@ def build_application(settings: Settings, *, clock: Clock = utc_now) -> Applicat
         await application.bot.set_my_commands(COMMANDS)
         official_ids = await officials.refresh_officials(application)
         await officials.show_commands(application.bot, official_ids, COMMANDS)
+        if settings.watch_dossiers:
+            # In this process: the buttons of a notification must be kept by this bot's
+            # callback-data cache to work when pressed.
+            watcher = watcher_for(TelegramSender(application.bot), os.environ, clock=clock)
+            application.bot_data[WATCHER] = asyncio.create_task(watcher.run())
 
     builder = (
         ApplicationBuilder()
@@ -112,6 +125,7 @@ def build_application(settings: Settings, *, clock: Clock = utc_now) -> Applicat
     application.add_handler(CommandHandler("start", handlers.start))
     application.add_handler(CommandHandler("help", handlers.help_command))
     application.add_handler(CommandHandler("huy", handlers.cancel))
+    application.add_handler(CommandHandler(UNSUBSCRIBE_COMMAND, handlers.unsubscribe))
     application.add_handler(MessageHandler(new_messages & filters.COMMAND, handlers.help_command))
     application.add_handler(MessageHandler(new_messages & filters.TEXT, handlers.relay_text))
     application.add_handler(MessageHandler(new_messages & filters.ATTACHMENT, handlers.text_only))
@@ -131,6 +145,11 @@ async def post_shutdown(application: Application) -> None:
     sweeper = application.bot_data.pop(SWEEPER, None)
     if sweeper is not None:
         await sweeper.stop()
+    watcher = application.bot_data.pop(WATCHER, None)
+    if watcher is not None:
+        watcher.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await watcher
     rasa = application.bot_data.pop(handlers.RASA, None)
     if rasa is not None:
         await rasa.close()

@@ -47,6 +47,8 @@ class Settings:
     var_dir: str | None = None  # where pressed buttons are kept across restarts; None: not kept
     # Prometheus' /metrics of this process (inbox counts) on BIND_HOST; None: not served.
     metrics_port: int | None = None
+    # Push dossier updates to subscribed chats (knowledge/notify), as the environment sets them.
+    watch_dossiers: bool = False
 
 
 def load_settings(environ: Mapping[str, str]) -> Settings:
@@ -74,6 +76,7 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
         send_rate=knowledge.telegram_send_rate,
         var_dir=str(knowledge.var_dir),
         metrics_port=env_int(environ, "TELEGRAM_METRICS_PORT", 0, minimum=0, maximum=65535) or None,
+        watch_dossiers=True,
     )
     if settings.mode == "webhook":
         _check_webhook(settings)

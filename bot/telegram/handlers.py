@@ -43,6 +43,7 @@ CANCELLED = text("telegram.cancelled")
 TEXT_ONLY = text("telegram.text_only")
 EXPIRED = text("telegram.expired")
 CHOOSE = text("telegram.choose")
+UNSUBSCRIBE_WORDS = text("notify.command_unsubscribe_sends")
 
 
 def message_of(update: Update) -> Message:
@@ -84,6 +85,11 @@ async def help_command(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> N
 async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if await converse(update, context, CANCEL_PAYLOAD) == []:
         await reply(update, CANCELLED)
+
+
+async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/huythongbao: stop every dossier update of this chat (said as words, like typing it)."""
+    await converse(update, context, UNSUBSCRIBE_WORDS)
 
 
 async def relay_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -161,6 +167,14 @@ async def converse(
                 partial(context.bot.send_message, chat_id, pieces[-1], reply_markup=keyboard)
             )
         return replies
+
+
+async def send_reply(bot: Bot, chat_id: int, reply: RasaReply) -> None:
+    """One reply in as many messages as its length needs, its buttons under the last."""
+    pieces = split_message(reply.text) or [CHOOSE]
+    for piece in pieces[:-1]:
+        await bot.send_message(chat_id, piece)
+    await bot.send_message(chat_id, pieces[-1], reply_markup=keyboard_for(reply.buttons))
 
 
 @contextlib.asynccontextmanager

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from bot.web import officials
+from bot.web import notifications, officials
 from knowledge.officials import Courier
 from knowledge.shared.clock import Clock, utc_now
 from knowledge.shared.db import get_engine
@@ -64,9 +64,11 @@ def create_app(
     clock: Clock = utc_now,
     deliver: Courier | None = None,
     plan_sources: Path | None = None,
+    watch_dossiers: bool = False,
 ) -> web.Application:
     """The web app; ``clock``, ``deliver`` (replies to Telegram citizens) and ``plan_sources``
-    (where uploaded plans are published) are for tests."""
+    (where uploaded plans are published) are for tests. ``watch_dossiers`` runs the web chat's
+    dossier-update watcher inside the app (the real process does)."""
     app = web.Application()
     app[WIDGET_CONFIG] = widget_config(environ)
     app[ENVIRON] = environ
@@ -79,13 +81,14 @@ def create_app(
     if SOCKET_IO_CLIENT.is_dir():
         app.router.add_static("/vendor/socket.io/", SOCKET_IO_CLIENT)
     officials.setup(app, environ, clock=clock, deliver=deliver, sources_dir=plan_sources)
+    notifications.setup(app, environ, clock=clock, watch=watch_dossiers)
     return app
 
 
 def main() -> None:
     settings = configure()
     web.run_app(
-        create_app(dict(os.environ)),
+        create_app(dict(os.environ), watch_dossiers=True),
         host=settings.bind_host,
         port=settings.web_port,
         print=None,

@@ -16,7 +16,7 @@ from knowledge.shared.privacy import mask_name
 
 # A dossier waiting for the applicant to supplement it is not late: the processing time
 # restarts when the complete dossier is received (Decree 61/2018/NĐ-CP, art. 15).
-_CLOCK_PAUSED = frozenset({"supplement_required"})
+CLOCK_PAUSED = frozenset({"supplement_required"})
 
 
 class DossierServiceUnavailable(RuntimeError):
@@ -51,7 +51,7 @@ def is_overdue(status: str, due_on: date, finished_on: date | None, today: date)
     """Finished after its due date, or still open after it (unless awaiting the applicant)."""
     if finished_on is not None:
         return finished_on > due_on
-    return status not in _CLOCK_PAUSED and today > due_on
+    return status not in CLOCK_PAUSED and today > due_on
 
 
 def dossier_status(

@@ -21,6 +21,11 @@ def vietnam_today(now: datetime | None = None) -> date:
     return (now or datetime.now(UTC)).astimezone(VIETNAM_TZ).date()
 
 
+def vi_date(day: date) -> str:
+    """A date as Vietnamese officials write it: 14/03/2024."""
+    return f"{day:%d/%m/%Y}"
+
+
 def quarter_of(day: date) -> int:
     """1-4: the quarter ``day`` falls in."""
     return (day.month - 1) // 3 + 1

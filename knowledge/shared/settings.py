@@ -66,6 +66,9 @@ def tracker_db_path(env: Mapping[str, str] | None = None) -> Path:
     return Path(raw) if raw else load_settings(env).var_dir / "tracker.db"
 
 
+DEFAULT_NOTIFY_POLL_S = 60.0
+
+
 @dataclass(frozen=True)
 class Retention:
     """How long personal data is kept, in days (knowledge/privacy/retention.py enforces it)."""
@@ -99,6 +102,15 @@ def load_retention(env: Mapping[str, str] | None = None) -> Retention:
             maximum=RETENTION_MAX_DAYS,
         ),
     )
+
+
+def _web_url(env: Mapping[str, str], name: str) -> str:
+    """An http(s) URL from variable ``name``, "" when unset; SettingError for anything else,
+    since it is shown to citizens as a link."""
+    value = env.get(name, "").strip()
+    if value and not value.startswith(("https://", "http://")):
+        raise SettingError(f"{name} must be an http:// or https:// URL, not {value!r}")
+    return value
 
 
 # --- numbers and rates from the environment -----------------------------------------------------
@@ -151,6 +163,10 @@ class Settings:
     telegram_send_rate: Rate
     reminder_days_before: int
     reminder_hour: int
+    # The province's public-service portal, linked from dossier answers; "" when not set.
+    portal_url: str = ""
+    # How often the dossier-update watcher looks at subscribed dossiers (seconds).
+    notify_poll_s: float = DEFAULT_NOTIFY_POLL_S
 
     @property
     def demo_dossiers(self) -> bool:
@@ -234,6 +250,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             values, "REMINDER_DAYS_BEFORE", minimum=0, maximum=DAYS_BEFORE_MAX
         ),
         reminder_hour=_whole(values, "REMINDER_HOUR", minimum=0, maximum=23),
+        portal_url=_web_url(values, "DOSSIER_PORTAL_URL"),
+        notify_poll_s=env_positive(values, "NOTIFY_POLL_S", DEFAULT_NOTIFY_POLL_S),
     )
 
 

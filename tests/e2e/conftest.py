@@ -57,6 +57,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
         "RASA_PORT": str(_free_port()),
         "ACTIONS_PORT": str(_free_port()),
         "WEB_PORT": str(_free_port()),
+        # The web server's dossier-update watcher, quick enough for a test to see it work.
+        "NOTIFY_POLL_S": "0.5",
     }
     # Channels to real platforms stay off; tests run them against fakes.
     environ = {

@@ -92,4 +92,25 @@
   });
 
   state.history.forEach(render);
+
+  // Dossier updates kept for this conversation by the web server (bot/web/notifications.py):
+  // asked for while the page is open; "after" confirms those shown, which the server forgets.
+  const NOTIFY_EVERY_MS = 15000;
+  let shownUpTo = Number(localStorage.getItem(STORE + "-notified") || 0);
+  function fetchUpdates() {
+    if (!state.sessionId) { return; }
+    const query = "sender_id=" + encodeURIComponent(state.sessionId) + "&after=" + shownUpTo;
+    fetch("/api/notifications?" + query)
+      .then(function (r) { return r.ok ? r.json() : { notifications: [] }; })
+      .then(function (body) {
+        body.notifications.forEach(function (n) {
+          if (n.id <= shownUpTo) { return; }
+          add({ from: "bot", text: n.text, buttons: n.buttons });
+          shownUpTo = n.id;
+          localStorage.setItem(STORE + "-notified", String(shownUpTo));
+        });
+      })
+      .catch(function () { /* tried again at the next tick */ });
+  }
+  setInterval(fetchUpdates, NOTIFY_EVERY_MS);
 })();

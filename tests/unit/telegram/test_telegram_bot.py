@@ -298,7 +298,7 @@ async def test_help_lists_the_commands_registered_with_telegram_without_asking_r
     assert rasa.received == []
     (registered,) = bot_api.calls("setMyCommands")
     commands = [c["command"] for c in registered["commands"]]
-    assert commands == ["start", "help", "huy"]
+    assert commands == ["start", "help", "huy", "huythongbao"]
     assert all(f"/{command}" in HELP for command in commands)
 
 
