@@ -623,3 +623,14 @@ def test_a_plan_without_a_signature_says_so_rather_than_naming_anyone() -> None:
     # The province's source is a news item about the plan: no signature block.
     reply = Conversation().say("ask_plan_info", "ai ký kế hoạch 146/KH-UBND của tỉnh Hưng Yên")
     assert "em chưa lưu thông tin người ký" in reply["text"]
+
+
+def test_a_count_set_in_a_duty_is_a_figure_the_plan_sets() -> None:
+    # Hà Nội, section V.1 (line 194): dialogues with citizens and businesses "tối thiểu 2 lần/năm".
+    reply = Conversation().say(
+        "ask_targets",
+        "mỗi năm các sở, quận huyện ở Hà Nội phải tổ chức đối thoại với người dân, doanh nghiệp "
+        "ít nhất bao nhiêu lần?",
+    )
+    assert "2 lần/năm" in reply["text"]
+    assert "Mục V.1" in reply["text"] and HANOI_SOURCE in reply["text"]
