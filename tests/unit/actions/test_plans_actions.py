@@ -628,7 +628,7 @@ def test_a_plan_without_a_signature_says_so_rather_than_naming_anyone() -> None:
 def test_a_count_set_in_a_duty_is_a_figure_the_plan_sets() -> None:
     # Hà Nội, section V.1 (line 194): dialogues with citizens and businesses "tối thiểu 2 lần/năm".
     reply = Conversation().say(
-        "ask_targets",
+        "ask_plan_target",
         "mỗi năm các sở, quận huyện ở Hà Nội phải tổ chức đối thoại với người dân, doanh nghiệp "
         "ít nhất bao nhiêu lần?",
     )
