@@ -123,6 +123,10 @@ _TARGET_ASKING = re.compile(
     r"|\b(?:la )?bao nhieu(?: phan tram)?\b|\bmay phan tram\b|\bphan tram\b|\bchi tieu\b"
     r"|\bmuc tieu\b|\b(?:theo |trong |cua )?ke hoach\b|\byeu cau\b|\bphan dau\b|\btoi thieu\b"
     r"|\bit nhat\b|\bdat ra\b|\bcu the\b|\b(?:cac|nhung|thi|la|phai|can|cua|gi|nao)\b"
+    # A citizen's way of asking what is promised: "thành phố hứa ...", "có ... không", "của
+    # tôi", "kế hoạch nói thế nào".
+    r"|\b(?:hua|cam ket|duoc|toi|minh|o|nam|thanh pho|xa|tinh|khong|khog|ko)\b"
+    r"|\b(?:noi|quy dinh|ghi) (?:the nao|ra sao|gi)\b|\bthe nao\b|\bra sao\b"
 )
 # What a "what must unit X do" question says after the unit's name, and before it.
 _UNIT_ENDS = re.compile(
