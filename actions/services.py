@@ -39,14 +39,25 @@ RELATED_SHOWN = 1
 FALLBACK_TOPIC = "contact"
 
 
+# How much better (0-100) an entry of another topic must fit than the intent's best entry.
+TOPIC_MARGIN = 5.0
+
+
 def pick_entry(index: FaqIndex, intent: str | None, text: str) -> FaqEntry | None:
-    """The entry closest to ``text``: in the intent's topic first, then in any topic; None
-    when no entry answers it (the assistant then says it cannot help with this, rather than
-    giving a generic text). Asking for a person always gets the contact entry."""
+    """The entry closest to ``text``: in the intent's topic, unless an entry of another topic
+    fits clearly better (the NLU's topic is a hint: "không thanh toán online được thì nộp phí ở
+    đâu" may come as a question about online services); None when no entry answers it (the
+    assistant then says it cannot help with this, rather than giving a generic text). Asking
+    for a person always gets the contact entry."""
     topic = TOPIC_BY_INTENT.get(intent or "", FALLBACK_TOPIC)
-    match = (index.best(text, topic) or index.best(text)) if text else None
-    if match is not None:
-        return match.entry
+    in_topic = index.best(text, topic) if text else None
+    anywhere = index.best(text) if text else None
+    if anywhere is not None and (
+        in_topic is None or anywhere.score >= in_topic.score + TOPIC_MARGIN
+    ):
+        return anywhere.entry
+    if in_topic is not None:
+        return in_topic.entry
     entries = index.by_topic(topic) if topic == FALLBACK_TOPIC else ()
     return entries[0] if entries else None
 

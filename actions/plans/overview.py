@@ -54,16 +54,34 @@ def plan_answer(q: PlanQuestion, context: Context, plans: dict[str, PlanInfo]) -
     if len(scope) > 1:
         return which_plan(list(scope), plans, text("plans.plans_matching"))
     plan = plans[scope[0]]
-    if _SIGNER.search(fold_vi(q.text)):  # who signed it: not among the facts the base keeps
+    if _SIGNER.search(fold_vi(q.text)):
+        return _signer_answer(plan)
+    return Reply(_plan_card(plan), document=plan.slug, reference=f"plan:{plan.slug}")
+
+
+_SIGNER = re.compile(r"\b(?:ai ky|nguoi ky|ky ten|ky ban hanh|ky boi|ky quyet dinh)\b")
+
+
+def _signer_answer(plan: PlanInfo) -> Reply:
+    """Who signed ``plan``, as its signature block states; unknown where it has none."""
+    if plan.signer is None:
         return Reply(
             say("plans.signer_unknown", plan=plan_label(plan)),
             document=plan.slug,
             outcome=ABSTAIN,
         )
-    return Reply(_plan_card(plan), document=plan.slug, reference=f"plan:{plan.slug}")
-
-
-_SIGNER = re.compile(r"\b(?:ai ky|nguoi ky|ky ten|ky ban hanh|ky boi|ky quyet dinh)\b")
+    answer = say(
+        "plans.signer",
+        plan=plan_label(plan),
+        signer=plan.signer,
+        capacity=plan.signer_capacity or "",
+        issuer=plan.issuer,
+    )
+    return Reply(
+        "\n".join((answer, source_line(plan))),
+        document=plan.slug,
+        reference=f"plan:{plan.slug}",
+    )
 
 
 def _asks_about_content(q: PlanQuestion, plans: dict[str, PlanInfo]) -> bool:

@@ -27,12 +27,20 @@ from knowledge.plans.question import (
     target_topic,
 )
 from knowledge.plans.ranking import best_of_plan, merge_ranked, plans_in_contention
-from knowledge.plans.service import PlanInfo, TargetMatch, find_targets, find_tasks, targets_of
+from knowledge.plans.service import (
+    PlanInfo,
+    TargetMatch,
+    TaskMatch,
+    find_targets,
+    find_tasks,
+    targets_of,
+)
 from knowledge.shared.text import fold_vi
 from knowledge.shared.wording import say, text
 
 MAX_TARGET_PLANS = 3
-_FIGURE = re.compile(r"\d+(?:[.,]\d+)?\s*%")
+# A figure a task row sets: a share, or a count ("2 lần/năm"), in its text or its product.
+_FIGURE = re.compile(r"\d+(?:[.,]\d+)?\s*%|\b\d+\s*lần\b")
 # A target answer lists a plan's targets on the topic: it needs more of the topic than a task
 # answer to be about it (tuned on the question bank's dev split).
 TARGET_COVERAGE = 0.4
@@ -103,7 +111,7 @@ def _figure_in_tasks(
         hit
         for document in scope or (None,)
         for hit in find_tasks(topic, document=document, limit=SEARCH_LIMIT)
-        if _FIGURE.search(hit.text) and hit.coverage >= TARGET_COVERAGE
+        if _FIGURE.search(f"{hit.text} {hit.product}") and hit.coverage >= TARGET_COVERAGE
     ]
     if not hits:
         return None
@@ -113,11 +121,19 @@ def _figure_in_tasks(
     text = "\n".join(
         (
             say("plans.figure_in_tasks", plan=plan_label(plan)),
-            bullet_list(shorten(h.text, 260) for h in rows),
+            bullet_list(_with_product(h) for h in rows),
             source_line(plan, [h.section for h in rows]),
         )
     )
     return Reply(text, document=best.document, reference=f"task:{best.task_id}")
+
+
+def _with_product(hit: TaskMatch) -> str:
+    """A task row, with its product when the figure is there ("Kết quả: Trên 95% ...")."""
+    row = shorten(hit.text, 260)
+    if hit.product and _FIGURE.search(hit.product) and not _FIGURE.search(hit.text):
+        row = say("plans.row_with_product", row=row, product=shorten(hit.product, 200))
+    return row
 
 
 def _all_targets(scope: tuple[str, ...] | None, plans: dict[str, PlanInfo]) -> Reply:

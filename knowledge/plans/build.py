@@ -287,6 +287,8 @@ def _document(manifest: Manifest) -> Document:
         locality=manifest.locality,
         level=manifest.level,
         note=manifest.note,
+        signer=manifest.signer,
+        signer_capacity=manifest.signer_capacity,
     )
 
 

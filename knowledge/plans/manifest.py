@@ -23,7 +23,18 @@ SOURCES_DIR = Path(__file__).resolve().parent / "sources"
 GENERIC = "generic"
 # A locality sharing its name with another is qualified by its kind: "Hưng Yên (thành phố)".
 _QUALIFIED = re.compile(r"^(?P<name>.+?)\s*\((?P<kind>[^)]+)\)$")
-_FIELDS = ("title", "kind", "number", "issued", "year", "issuer", "locality", "level")
+_FIELDS = (
+    "title",
+    "kind",
+    "number",
+    "issued",
+    "year",
+    "issuer",
+    "locality",
+    "level",
+    "signer",
+    "signer_capacity",
+)
 
 
 @dataclass(frozen=True)
@@ -40,6 +51,8 @@ class Manifest:
     parser: str
     text_path: Path
     note: str = ""
+    signer: str | None = None  # who signed it, as the text states
+    signer_capacity: str | None = None
     # Fields read from the text, not from an override: what ``add`` shows the official.
     from_text: tuple[str, ...] = ()
 
@@ -82,6 +95,8 @@ def manifest_for(
         "issuer": meta.issuer,
         "locality": qualified_locality(meta, declared_localities()) or None,
         "level": meta.level,
+        "signer": meta.signer,
+        "signer_capacity": meta.signer_capacity,
     }
     issued = data.get("issued", read["issued"])
     if issued is not None and not isinstance(issued, date):
@@ -101,6 +116,8 @@ def manifest_for(
         parser=str(data.get("parser") or GENERIC),
         text_path=text_path,
         note=str(data.get("note") or ""),
+        signer=str(merged["signer"]) if merged["signer"] else None,
+        signer_capacity=str(merged["signer_capacity"]) if merged["signer_capacity"] else None,
         from_text=tuple(n for n in _FIELDS if n not in data and read[n] is not None),
     )
 

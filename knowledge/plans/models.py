@@ -32,6 +32,8 @@ class Document(Base):
     locality: Mapped[str] = mapped_column(String(100), index=True)
     level: Mapped[str] = mapped_column(String(20))
     note: Mapped[str] = mapped_column(Text, default="")
+    signer: Mapped[str | None] = mapped_column(String(120))
+    signer_capacity: Mapped[str | None] = mapped_column(String(60))
 
     tasks: Mapped[list[Task]] = relationship(back_populates="document", cascade="all")
 

@@ -123,6 +123,10 @@ _TARGET_ASKING = re.compile(
     r"|\b(?:la )?bao nhieu(?: phan tram)?\b|\bmay phan tram\b|\bphan tram\b|\bchi tieu\b"
     r"|\bmuc tieu\b|\b(?:theo |trong |cua )?ke hoach\b|\byeu cau\b|\bphan dau\b|\btoi thieu\b"
     r"|\bit nhat\b|\bdat ra\b|\bcu the\b|\b(?:cac|nhung|thi|la|phai|can|cua|gi|nao)\b"
+    # A citizen's way of asking what is promised: "thành phố hứa ...", "có ... không", "của
+    # tôi", "kế hoạch nói thế nào".
+    r"|\b(?:hua|cam ket|duoc|toi|minh|o|nam|thanh pho|xa|tinh|khong|khog|ko)\b"
+    r"|\b(?:noi|quy dinh|ghi) (?:the nao|ra sao|gi)\b|\bthe nao\b|\bra sao\b"
 )
 # What a "what must unit X do" question says after the unit's name, and before it.
 _UNIT_ENDS = re.compile(
@@ -191,15 +195,17 @@ def read_question(
     """Everything ``text`` (with its NLU ``entities``) says about the plans; ``unit_names``
     (folded) are the units the base knows, whose place names are no foreign place."""
     values = _values(entities)
-    named = named_documents(text, plans)
     known = {p.locality for p in plans}
+    localities = localities_of(text, values.get("locality", ()), known)
+    year = year_of(text, values.get("year", ()))
+    named = named_documents(text, plans, localities, year)
     return PlanQuestion(
         kind=kind_of(text, kind),
         text=text,
         role=role_of(text, values.get("role", ())),
         unit=next(iter(values.get("unit", ())), None),
-        localities=localities_of(text, values.get("locality", ()), known),
-        year=year_of(text, values.get("year", ())),
+        localities=localities,
+        year=year,
         period=period_of(text, [e for e in entities if e.name == "period"]),
         document=named[0] if len(named) == 1 else None,
         asks_anew=bool(content_words(text, known, entities)),
@@ -406,9 +412,16 @@ def period_of(text: str, period_entities: Iterable[Entity]) -> str | None:
     return None
 
 
-def named_documents(text: str, plans: Sequence[PlanInfo]) -> list[str]:
+def named_documents(
+    text: str,
+    plans: Sequence[PlanInfo],
+    localities: Collection[str] = (),
+    year: int | None = None,
+) -> list[str]:
     """Plans the user points at by number ("146/KH-UBND", "kế hoạch 136") or by the acronym
-    in their title ("PAPI")."""
+    in their title ("PAPI"). An acronym is also a topic ("bồi dưỡng về PAPI, SIPAS ở Hà Nội"):
+    it does not point at a plan of another place than the ``localities`` the user names, nor
+    of another ``year``."""
     folded = fold_vi(text)
     numbers = {m["slash"] or m["word"] for m in _PLAN_NUMBER.finditer(folded)}
     words = set(re.findall(r"\w+", folded))
@@ -416,7 +429,12 @@ def named_documents(text: str, plans: Sequence[PlanInfo]) -> list[str]:
     for plan in plans:
         acronym = _ACRONYM.search(plan.title)
         by_number = plan.number is not None and plan.number.split("/")[0] in numbers
-        if by_number or (acronym is not None and acronym.group(1).lower() in words):
+        by_acronym = acronym is not None and acronym.group(1).lower() in words
+        if by_acronym and localities and plan.locality not in localities:
+            by_acronym = False
+        if by_acronym and year is not None and plan.year != year:
+            by_acronym = False
+        if by_number or by_acronym:
             named.append(plan.slug)
     return named
 

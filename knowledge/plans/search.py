@@ -51,6 +51,8 @@ class DocumentInfo:
     locality: str
     level: str
     note: str
+    signer: str | None = None
+    signer_capacity: str | None = None
 
 
 @dataclass(frozen=True)
@@ -412,7 +414,18 @@ def load_catalog(engine: Engine) -> Catalog:
 
 def _document_info(d: Document) -> DocumentInfo:
     return DocumentInfo(
-        d.id, d.title, d.kind, d.number, d.issued, d.year, d.issuer, d.locality, d.level, d.note
+        d.id,
+        d.title,
+        d.kind,
+        d.number,
+        d.issued,
+        d.year,
+        d.issuer,
+        d.locality,
+        d.level,
+        d.note,
+        d.signer,
+        d.signer_capacity,
     )
 
 

@@ -110,6 +110,8 @@ class PlanInfo:
     tasks: int
     targets: int
     deadlines: int
+    signer: str | None = None
+    signer_capacity: str | None = None
 
 
 def cite(document: DocumentInfo, section: str = "") -> str:
@@ -312,6 +314,8 @@ def _plan_info(document: DocumentInfo, kb: Catalog) -> PlanInfo:
         tasks=sum(t.document.slug == slug for t in kb.tasks),
         targets=sum(t.document.slug == slug for t in kb.targets),
         deadlines=sum(d.document.slug == slug for d in kb.deadlines),
+        signer=document.signer,
+        signer_capacity=document.signer_capacity,
     )
 
 

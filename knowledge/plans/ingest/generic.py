@@ -40,7 +40,7 @@ def parse(text: str) -> ParsedDocument:
     table = piped or _flattened(text)
     stop = body_end(text)
     items = plan_paragraphs(text, stop=stop)
-    lines = [line.number for line in walk(text, stop=stop)]
+    lines = list(walk(text, stop=stop))
     # A plan listing its tasks in a table restates them in its narrative (tables of targets
     # list no tasks).
     listed = bool(table) and (not piped or lists_tasks(text))

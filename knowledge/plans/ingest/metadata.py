@@ -1,5 +1,6 @@
 """What a plan document says about itself: number, date, issuer, title, kind, year, locality
-and level, read from its first page (or, for a news item, its opening sentence).
+and level, read from its first page (or, for a news item, its opening sentence), and who signed
+it (signature.py).
 
 The first page may be plain lines or, as DOCX/PDF/HTML readers write it, a header table
 ("| ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK | CỘNG HÒA ... |", "| Số: 012/CT-UBND | Đắk Lắk, ngày ... |").
@@ -19,6 +20,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from knowledge.plans.ingest.signature import read_signature
 from knowledge.shared.text import fold_vi, normalize_vi
 
 # Centrally governed cities: a province's level although called "thành phố".
@@ -84,6 +86,8 @@ class DocumentMeta:
     locality: str | None = None  # name as written: "Hà Nội", "Long Điền A"
     locality_kind: str | None = None  # "tỉnh", "thành phố", "xã"...
     level: str | None = None  # province / city / district / commune
+    signer: str | None = None  # "Chu Ngọc Anh"
+    signer_capacity: str | None = None  # "Chủ tịch", "Phó Chủ tịch"
 
 
 def read_metadata(text: str) -> DocumentMeta:
@@ -106,6 +110,7 @@ def read_metadata(text: str) -> DocumentMeta:
         year = int(years[-1])
     elif year is None and issued is not None:
         year = issued.year
+    signature = read_signature(text)
     level = None
     if locality is not None:
         name, locality_kind = locality
@@ -122,6 +127,8 @@ def read_metadata(text: str) -> DocumentMeta:
         locality=locality[0] if locality else None,
         locality_kind=locality[1] if locality else None,
         level=level,
+        signer=signature.name if signature else None,
+        signer_capacity=signature.capacity if signature else None,
     )
 
 

@@ -28,10 +28,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from knowledge.plans.ingest.outline import (
+    OutlineLine,
     Paragraph,
     clean_markup,
     is_letter,
     paragraphs,
+    plain_sections,
     section_label,
     walk,
 )
@@ -86,14 +88,16 @@ def part_kind(title: str) -> str:
 
 
 def narrative_tasks(
-    items: Sequence[Paragraph], *, with_unassigned: bool = True, lines: Sequence[int] = ()
+    items: Sequence[Paragraph],
+    *,
+    with_unassigned: bool = True,
+    lines: Sequence[OutlineLine] = (),
 ) -> list[ParsedTask]:
     """Tasks of the task parts among ``items`` (paragraphs of a whole plan, in order);
-    ``lines`` are the numbers of its non-blank lines, by which a text without outline cites
-    its paragraphs."""
+    ``lines`` are its non-blank lines, by which a text without outline cites its paragraphs."""
     outlined = any(item.is_heading for item in items)
     if not outlined:
-        sections = _plain_section(items, lines)
+        sections = plain_sections(lines)
         return [task for item in items for task in _sentence_tasks(item, sections)]
     task_items = [item for item in items if item.path and _kind(item) == "task"]
     tasks: list[ParsedTask] = []
@@ -122,20 +126,6 @@ def narrative_tasks(
 
 def _kind(item: Paragraph) -> str:
     return part_kind(item.titles[0]) if item.titles else "aim"
-
-
-# A news item about a plan opens with the day the plan was issued ("Ngày 24/12/2019, Uỷ ban
-# nhân dân tỉnh Hưng Yên ban hành Kế hoạch số 146/KH-UBND ...").
-_NEWS_OPENING = re.compile(r"^Ngày \d{1,2}/\d{1,2}/\d{4},.*\bban hành\b")
-
-
-def _plain_section(items: Sequence[Paragraph], lines: Sequence[int]) -> dict[int, str]:
-    """ "Đoạn N" for the paragraphs of a text without outline, N counting its non-blank lines
-    after the headline ("Bản tin, đoạn N" in a news item)."""
-    news = len(items) > 1 and _NEWS_OPENING.match(items[1].body)
-    label = "Bản tin, đoạn" if news else "Đoạn"
-    numbers = lines or [item.line for item in items]
-    return {line: f"{label} {number}" for number, line in enumerate(numbers[1:], start=1)}
 
 
 def _blocks(items: Iterable[Paragraph]) -> list[_Block]:

@@ -9,7 +9,7 @@ found on it can cite "Mục III.2.b".
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from knowledge.shared.text import fold_vi, normalize_vi
@@ -40,6 +40,19 @@ class OutlineLine:
 def section_label(path: tuple[str, ...]) -> str:
     """Human-readable citation of an outline path: ("III", "2", "b") → "Mục III.2.b"."""
     return "Mục " + ".".join(path) if path else "Phần mở đầu"
+
+
+# A news item about a plan opens with the day the plan was issued ("Ngày 24/12/2019, Uỷ ban
+# nhân dân tỉnh Hưng Yên ban hành Kế hoạch số 146/KH-UBND ...").
+_NEWS_OPENING = re.compile(r"^Ngày \d{1,2}/\d{1,2}/\d{4},.*\bban hành\b")
+
+
+def plain_sections(lines: Sequence[OutlineLine]) -> dict[int, str]:
+    """How a text without outline cites its paragraphs, by line number: "Đoạn N", N counting
+    its non-blank ``lines`` after the headline ("Bản tin, đoạn N" in a news item)."""
+    news = len(lines) > 1 and _NEWS_OPENING.match(lines[1].text)
+    label = "Bản tin, đoạn" if news else "Đoạn"
+    return {line.number: f"{label} {n}" for n, line in enumerate(lines[1:], start=1)}
 
 
 def is_letter(number: str) -> bool:

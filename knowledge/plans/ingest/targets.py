@@ -9,9 +9,16 @@ target. Task tables and appendices are left to the task parsers.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
-from knowledge.plans.ingest.outline import Paragraph, body_paragraphs, is_letter, section_label
+from knowledge.plans.ingest.outline import (
+    Paragraph,
+    body_paragraphs,
+    is_letter,
+    plain_sections,
+    section_label,
+    walk,
+)
 from knowledge.plans.ingest.phrases import split_sentences
 from knowledge.plans.ingest.records import ParsedTarget, SourceRef
 from knowledge.shared.text import fold_vi
@@ -41,10 +48,14 @@ _STRIVE = re.compile(r",\s+(phấn đấu\b.*)$", re.IGNORECASE)
 
 
 def extract_targets(text: str) -> list[ParsedTarget]:
-    """All targets of a document, each one statement with its figure, in document order."""
+    """All targets of a document, each one statement with its figure, in document order. A
+    text without outline cites them by paragraph, as its tasks are."""
+    paragraphs = list(body_paragraphs(text))
+    plain = {} if any(p.is_heading for p in paragraphs) else plain_sections(list(walk(text)))
     targets: list[ParsedTarget] = []
-    for paragraph in _goal_paragraphs(text):
-        source = SourceRef(section_label(paragraph.path), paragraph.line)
+    for paragraph in _goal_paragraphs(paragraphs):
+        label = plain.get(paragraph.line) or section_label(paragraph.path)
+        source = SourceRef(label, paragraph.line)
         targets.extend(
             ParsedTarget(statement, source, paragraph.topic)
             for statement in _statements(paragraph.body)
@@ -52,11 +63,11 @@ def extract_targets(text: str) -> list[ParsedTarget]:
     return targets
 
 
-def _goal_paragraphs(text: str) -> Iterator[Paragraph]:
+def _goal_paragraphs(paragraphs: Iterable[Paragraph]) -> Iterator[Paragraph]:
     """Paragraphs under a goal heading, or after a goal lead-in ("mục tiêu của Kế hoạch:")
     until the next heading. Numbered headings themselves are titles, not goals."""
     after_lead_in = False
-    for paragraph in body_paragraphs(text):
+    for paragraph in paragraphs:
         numbered_heading = paragraph.is_heading and not is_letter(paragraph.path[-1])
         if numbered_heading:
             after_lead_in = False

@@ -605,3 +605,32 @@ def test_a_figure_set_in_a_task_row_answers_a_target_question() -> None:
         "ask_plan_target", "theo kế hoạch PAPI, sổ khám chữa bệnh điện tử cần đạt tỷ lệ bao nhiêu"
     )["text"]
     assert "≥70%" in text and text.endswith(", Phụ lục, mục 7.a")
+
+
+def test_who_signed_a_plan_is_read_from_its_signature_block() -> None:
+    # Commune plan, last lines: "KT.CHỦ TỊCH / PHÓ CHỦ TỊCH" then "Trương Minh Sơn".
+    text = Conversation().say("ask_plan_info", "Ai ký Kế hoạch 136/KH-UBND của xã Long Điền A?")[
+        "text"
+    ]
+    assert "Phó Chủ tịch UBND xã Long Điền A Trương Minh Sơn ký" in text
+    assert text.endswith(COMMUNE_SOURCE)
+    # Hà Nội: the decision that issues the plan is signed "TM. ỦY BAN NHÂN DÂN / CHÚ TỊCH" (sic).
+    hanoi = Conversation().say("ask_plan_info", "ai ky qd 5743 ban hanh ke hoach cchc ha noi")
+    assert "Chủ tịch UBND thành phố Hà Nội Chu Ngọc Anh ký" in hanoi["text"]
+
+
+def test_a_plan_without_a_signature_says_so_rather_than_naming_anyone() -> None:
+    # The province's source is a news item about the plan: no signature block.
+    reply = Conversation().say("ask_plan_info", "ai ký kế hoạch 146/KH-UBND của tỉnh Hưng Yên")
+    assert "em chưa lưu thông tin người ký" in reply["text"]
+
+
+def test_a_count_set_in_a_duty_is_a_figure_the_plan_sets() -> None:
+    # Hà Nội, section V.1 (line 194): dialogues with citizens and businesses "tối thiểu 2 lần/năm".
+    reply = Conversation().say(
+        "ask_plan_target",
+        "mỗi năm các sở, quận huyện ở Hà Nội phải tổ chức đối thoại với người dân, doanh nghiệp "
+        "ít nhất bao nhiêu lần?",
+    )
+    assert "2 lần/năm" in reply["text"]
+    assert "Mục V.1" in reply["text"] and HANOI_SOURCE in reply["text"]

@@ -130,6 +130,20 @@ def test_plans_are_named_by_number_or_acronym() -> None:
     assert named_documents("kế hoạch năm 2024", PLANS) == []
 
 
+def test_an_acronym_is_a_topic_where_the_place_or_year_is_another_plans() -> None:
+    # "PAPI" titles Hưng Yên city's 2023 plan, but Hà Nội's plan sets a target about PAPI.
+    hanoi = _ask(
+        "ask_targets", "Chỉ tiêu bồi dưỡng cán bộ xã về PAPI, SIPAS ở Hà Nội là bao nhiêu %"
+    )
+    assert hanoi.document is None and hanoi.localities == ("Hà Nội",)
+    # The city's 2024 plan aims at a PAPI rank: the 2023 PAPI plan is not the one asked about.
+    city = _ask("ask_targets", "năm 2024 thành phố Hưng Yên muốn chỉ số PAPI nằm trong nhóm mấy")
+    assert city.document is None and city.year == 2024
+    assert _ask("ask_targets", "kế hoạch PAPI 2023 của thành phố Hưng Yên").document == (
+        "hungyen-tp-papi-2023"
+    )
+
+
 @pytest.mark.parametrize(
     "text",
     ["còn ai phối hợp?", "hạn khi nào?", "vậy đơn vị phối hợp là những ai", "thế ai chủ trì"],
