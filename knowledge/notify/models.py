@@ -1,4 +1,4 @@
-"""Tables of pushed dossier updates (revision 0003_notify)."""
+"""Tables of pushed dossier updates (revision 0008)."""
 
 from __future__ import annotations
 

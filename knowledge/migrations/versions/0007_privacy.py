@@ -1,8 +1,8 @@
 """Personal data of complaints: the notice the citizen agreed to and when, and when the contact
 data was erased (on request or past retention; knowledge/privacy/).
 
-Revision ID: 0003_privacy
-Revises: 0002
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-04
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_privacy"
-down_revision = "0002"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 

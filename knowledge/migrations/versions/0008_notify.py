@@ -1,7 +1,7 @@
 """Pushed dossier updates: subscriptions per channel and chat, and the web channel's outbox.
 
-Revision ID: 0003_notify
-Revises: 0002
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-04
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_notify"
-down_revision = "0002"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

@@ -1,8 +1,8 @@
 """The Zalo channel: the OA's tokens (the refresh token rotates at every refresh). Its webhook
 events go through the shared inbox.
 
-Revision ID: 0003_zalo
-Revises: 0003_inbox
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-12-04
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_zalo"
-down_revision = "0003_inbox"
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 

@@ -1,8 +1,8 @@
 """The durable inbox: incoming updates of every channel and the replies sent for them
 (``knowledge.inbox``).
 
-Revision ID: 0003_inbox
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 Create Date: 2026-12-04
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_inbox"
-down_revision = "0002"
+revision = "0004"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 

@@ -1,8 +1,8 @@
 """Officials' accounts: named logins with roles and localities, the audit log of what they did,
 and the assignment of complaints to an official (and so to a locality).
 
-Revision ID: 0003_accounts
-Revises: 0002
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-04
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_accounts"
-down_revision = "0002"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
