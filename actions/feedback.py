@@ -16,6 +16,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.attachments import ATTACHMENTS_SLOT
 from actions.formatting import button, intent_payload, shorten, vi_date
 from actions.forms import (
     Cancellation,
@@ -62,6 +63,7 @@ FORM_SLOTS = (
     "feedback_phone",
     "feedback_dossier_code",
     "feedback_confirmed",
+    ATTACHMENTS_SLOT,
 )
 # Which slot holds each field FeedbackService validates.
 SLOT_OF_FIELD = {
@@ -88,7 +90,7 @@ WRONG_PHONE_LAST4 = "utter_wrong_feedback_phone_last4"
 PHONE_LAST4 = "feedback_phone_last4"
 NOT_SAVED = "utter_feedback_not_saved"
 CANCELLATIONS = {
-    "feedback_form": Cancellation("utter_feedback_form_cancelled"),
+    "feedback_form": Cancellation("utter_feedback_form_cancelled", (ATTACHMENTS_SLOT,)),
     "feedback_status_form": Cancellation("utter_feedback_status_form_cancelled", (PHONE_LAST4,)),
 }
 
@@ -147,6 +149,7 @@ def category_buttons() -> list[dict[str, str]]:
 
 def summary(slots: dict[str, Any]) -> str:
     dossier = slots.get("feedback_dossier_code")
+    files = len(slots.get(ATTACHMENTS_SLOT) or [])
     return say(
         "feedback.summary",
         category=CATEGORIES.get(slots.get("feedback_category") or "", ""),
@@ -156,6 +159,7 @@ def summary(slots: dict[str, Any]) -> str:
         dossier_code=(
             dossier if dossier and dossier != NO_DOSSIER else say("feedback.no_dossier_code")
         ),
+        attachments=say("feedback.summary_attachments", count=files) if files else "",
     )
 
 
@@ -168,6 +172,7 @@ def draft_from_slots(tracker: Tracker) -> FeedbackDraft:
         phone=tracker.get_slot("feedback_phone") or "",
         sender_id=tracker.sender_id or "",
         dossier_code=None if dossier in (None, NO_DOSSIER) else dossier,
+        attachments=tuple(tracker.get_slot(ATTACHMENTS_SLOT) or ()),
     )
 
 
@@ -188,6 +193,8 @@ def format_feedback_status(status: FeedbackStatus) -> str:
         lines.append(say("feedback.reply", reply=status.reply))
     elif status.reply_withheld:
         lines.append(say("feedback.reply_for_submitter_only"))
+    if status.attachment_count:
+        lines.append(say("feedback.status_attachments", count=status.attachment_count))
     return "\n".join(lines)
 
 

@@ -44,8 +44,11 @@ QUESTION_INTENTS = frozenset(
         "ask_plan_info",
     }
 )
-# Sent by buttons and channel commands (/cancel from Telegram's /huy), never typed as an answer.
-PAYLOAD_INTENTS = frozenset({"cancel", "choose_plan", "choose_task", "choose_stats_unit"})
+# Sent by buttons and channels (/cancel from Telegram's /huy, /upload_file for a photo or PDF),
+# never typed as an answer.
+PAYLOAD_INTENTS = frozenset(
+    {"cancel", "choose_plan", "choose_task", "choose_stats_unit", "upload_file"}
+)
 INTERRUPTION_INTENTS = SOCIAL_INTENTS | QUESTION_INTENTS | PAYLOAD_INTENTS
 # A free-text answer (a complaint, a name) may be misread as a social intent; past this many
 # words it is taken as the answer.

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from bot.officials.telegram_courier import TELEGRAM_API
 from bot.telegram.retry import DEFAULT_SEND_RATE
+from knowledge.feedback.attachments import AttachmentLimits, attachment_limits
 from knowledge.reminders.service import DAYS_BEFORE_MAX, DEFAULT_DAYS_BEFORE, DEFAULT_HOUR
 from knowledge.shared.settings import Rate, SettingError, env_int, env_rate
 from knowledge.shared.settings import load_settings as load_knowledge_settings
@@ -47,6 +48,8 @@ class Settings:
     # a button of an older keyboard answers "expired".
     keyboards_kept: int = 5000
     var_dir: str | None = None  # where pressed buttons are kept across restarts; None: not kept
+    # Photos and PDFs citizens send (receipts, complaints' attachments).
+    attachments: AttachmentLimits = field(default_factory=AttachmentLimits)
 
 
 def load_settings(environ: Mapping[str, str]) -> Settings:
@@ -79,6 +82,7 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
         database_url=knowledge.database_url,
         send_rate=env_rate(environ, "TELEGRAM_SEND_RATE", DEFAULT_SEND_RATE),
         var_dir=str(knowledge.var_dir),
+        attachments=attachment_limits(environ),
     )
     if settings.mode == "webhook":
         _check_webhook(settings)

@@ -13,7 +13,7 @@ from telegram.ext import InvalidCallbackData
 
 from bot.officials.telegram_courier import MESSAGE_LIMIT as MESSAGE_LIMIT
 from bot.officials.telegram_courier import split_message as split_message
-from bot.telegram.rasa_client import RasaButton
+from bot.rasa_client import RasaButton
 
 CALLBACK_DATA_LIMIT = 64  # bytes Telegram takes as a button's callback data
 SHORT_TITLE = 20  # buttons whose titles all fit this go two per row

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from sqlalchemy import Engine
 
 from knowledge.feedback import FeedbackReply, FeedbackService
+from knowledge.feedback.attachments import Attachment, Uploads
 from knowledge.officials.complaints import (
     ComplaintView,
     Courier,
@@ -60,6 +61,7 @@ class OfficialsDesk:
         self.engine = engine
         self.clock = clock
         self.feedback = FeedbackService(engine, clock)
+        self.uploads = Uploads(engine)
         self.reminders = ReminderService(engine, hour=reminder_hour)
         self.couriers: dict[str, Courier] = dict(couriers or {})
         self._deliver = deliver
@@ -75,6 +77,10 @@ class OfficialsDesk:
         """Complaints in ``status`` (any when None), oldest first: the order to handle them."""
         items = await asyncio.to_thread(self.feedback.inbox, status, limit)
         return [complaint_view(item) for item in items]
+
+    async def attachment(self, key: str) -> tuple[Attachment, bytes] | None:
+        """A file a citizen attached to a complaint, and its content."""
+        return await asyncio.to_thread(self.uploads.content, key)
 
     async def mark_handled(self, code: str, official: str) -> ComplaintView:
         item = await asyncio.to_thread(self.feedback.mark, code, "closed", official)

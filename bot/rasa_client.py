@@ -1,4 +1,5 @@
-"""Client of Rasa's REST channel (POST /webhooks/rest/webhook)."""
+"""Client of Rasa's REST channel (POST /webhooks/rest/webhook), shared by the channels that relay
+messages to Rasa (Telegram, the web upload)."""
 
 from __future__ import annotations
 
