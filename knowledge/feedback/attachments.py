@@ -23,6 +23,7 @@ from PIL import ExifTags, Image
 from sqlalchemy import Engine, Select, delete, select
 from sqlalchemy.orm import Session
 
+from knowledge.feedback.codes import normalize_feedback_code
 from knowledge.feedback.models import Feedback, FeedbackAttachment
 from knowledge.shared.db import get_engine, session_scope
 from knowledge.shared.ratelimit import SlidingWindowLimiter
@@ -177,6 +178,20 @@ class Uploads:
         with self._session() as session:
             row = session.scalar(query)
             return None if row is None else (_attachment_of(row), row.content)
+
+    def files_of(self, code: str) -> list[tuple[Attachment, bytes]]:
+        """The files attached to the complaint with this tracking code, for officials."""
+        canonical = normalize_feedback_code(code)
+        if canonical is None:
+            return []
+        query = (
+            select(FeedbackAttachment)
+            .join(Feedback, Feedback.id == FeedbackAttachment.feedback_id)
+            .where(Feedback.code == canonical)
+            .order_by(FeedbackAttachment.id)
+        )
+        with self._session() as session:
+            return [(_attachment_of(row), row.content) for row in session.scalars(query)]
 
     @contextmanager
     def _session(self) -> Iterator[Session]:

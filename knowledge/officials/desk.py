@@ -82,6 +82,10 @@ class OfficialsDesk:
         """A file a citizen attached to a complaint, and its content."""
         return await asyncio.to_thread(self.uploads.content, key)
 
+    async def attachments_of(self, code: str) -> list[tuple[Attachment, bytes]]:
+        """The files a citizen attached to the complaint with this code."""
+        return await asyncio.to_thread(self.uploads.files_of, code)
+
     async def mark_handled(self, code: str, official: str) -> ComplaintView:
         item = await asyncio.to_thread(self.feedback.mark, code, "closed", official)
         return complaint_view(item)
