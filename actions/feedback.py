@@ -19,6 +19,7 @@ from rasa_sdk.types import DomainDict
 from actions.attachments import ATTACHMENTS_SLOT
 from actions.formatting import button, intent_payload, shorten, vi_date
 from actions.forms import (
+    REQUESTED_SLOT,
     Cancellation,
     CodeField,
     code_answer,
@@ -50,6 +51,7 @@ from knowledge.feedback import (
     normalize_phone,
     phone_spans,
 )
+from knowledge.feedback.categories import infer_category
 from knowledge.feedback.models import NAME_MAX
 from knowledge.shared.text import fold_vi
 from knowledge.shared.wording import say
@@ -79,6 +81,8 @@ SKIP_INTENT = "skip"
 MIN_CONTENT_WORDS = 3
 CONTENT_SHOWN = 300
 CATEGORY_MIN_SCORE = 85
+# An answer to the category question this long is taken for the complaint itself.
+COMPLAINT_MIN_WORDS = 6
 
 # Replies are worded in wording/feedback.yml; the fixed ones are responses in domain/feedback.yml.
 PICK_CATEGORY = "utter_pick_feedback_category"
@@ -211,10 +215,21 @@ class ValidateFeedbackForm(FormValidationAction):
         chosen = entity_value(tracker, "feedback_category")
         if chosen:
             return {"feedback_category": chosen}
+        text = latest_text(tracker)
+        if latest_intent(tracker) == "submit_feedback" and not tracker.get_slot(REQUESTED_SLOT):
+            # The request itself may say what it is about: "cán bộ hách dịch, tôi muốn phản ánh".
+            inferred = infer_category(text)
+            return {"feedback_category": inferred} if inferred else {}
         if not is_requested(tracker, "feedback_category") or interrupts_text_answer(tracker):
             return {}
-        text = latest_text(tracker)
-        return {"feedback_category": match_category(text) or text}
+        if typed := match_category(text):
+            return {"feedback_category": typed}
+        # The complaint itself typed instead of a button: its words may tell the category, and
+        # it is then the content too.
+        inferred = infer_category(text) if len(text.split()) >= COMPLAINT_MIN_WORDS else None
+        if inferred:
+            return {"feedback_category": inferred, "feedback_content": text}
+        return {"feedback_category": text}
 
     def validate_feedback_category(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
