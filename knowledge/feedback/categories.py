@@ -9,7 +9,7 @@ phrases than any other."""
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 
 from rapidfuzz import fuzz
 
@@ -96,24 +96,24 @@ FUZZY_MIN_SCORE = 90
 def infer_category(text: str) -> str | None:
     """The category the words point to, or None when none does or two do equally."""
     folded = fold_vi(text)
-    scores = {
-        category: sum(1 for phrase in phrases if _mentions(folded, phrase))
-        for category, phrases in PHRASES.items()
-    }
+    scores = {category: _hits(folded, phrases) for category, phrases in PHRASES.items()}
     ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
     (best, top), (_, second) = ranked[0], ranked[1]
     return best if top > second else None
 
 
-def _mentions(folded: str, phrase: str) -> bool:
-    if _pattern(phrase).search(folded):
-        return True
-    return (
-        len(phrase) >= FUZZY_MIN_CHARS
-        and fuzz.partial_ratio(phrase, folded, score_cutoff=FUZZY_MIN_SCORE) > 0
-    )
+def _hits(folded: str, phrases: tuple[str, ...]) -> int:
+    """How many of the phrases the text holds; longest first, and the words a phrase matched
+    count for no other ("le phi" is not also "phi")."""
+    hits = 0
+    for phrase in sorted(phrases, key=len, reverse=True):
+        folded, found = _pattern(phrase).subn(" ", folded, count=1)
+        if not found and len(phrase) >= FUZZY_MIN_CHARS:
+            found = fuzz.partial_ratio(phrase, folded, score_cutoff=FUZZY_MIN_SCORE) > 0
+        hits += bool(found)
+    return hits
 
 
-@lru_cache(maxsize=None)
+@cache
 def _pattern(phrase: str) -> re.Pattern[str]:
     return re.compile(rf"\b{re.escape(phrase)}\b")

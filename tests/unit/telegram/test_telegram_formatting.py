@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.telegram.formatting import MESSAGE_LIMIT, button_title, keyboard_for, split_message
 from bot.rasa_client import RasaButton, RasaUnavailable, parse_replies
+from bot.telegram.formatting import MESSAGE_LIMIT, button_title, keyboard_for, split_message
 from tests.paths import SOURCES
 
 

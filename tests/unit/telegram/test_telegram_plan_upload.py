@@ -1,6 +1,6 @@
 """An official sends a plan document to the bot: it is downloaded (bounded), read, shown with
-"Đăng" / "Hủy", and published on "Đăng"; a citizen's document is not read as a plan. Against the fake
-Bot API, into a copy of shipped sources and a database of the test's own."""
+"Đăng" / "Hủy", and published on "Đăng"; a citizen's document is not read as a plan. Against the
+fake Bot API, into a copy of shipped sources and a database of the test's own."""
 
 from __future__ import annotations
 
