@@ -47,11 +47,13 @@ def setup(app: web.Application, environ: Mapping[str, str]) -> None:
 async def upload(request: web.Request) -> web.Response:
     uploads = request.app[UPLOADS]
     limit = uploads.limits.upload.max_bytes
+    sender, data = "", None
     try:
-        sender, data = await _read_form(request, limit)
+        if request.content_type.startswith("multipart/"):
+            sender, data = await _read_form(request, limit)
     except UploadRejected as rejected:
         return _refused(rejected)
-    except ValueError:  # not multipart, or broken
+    except ValueError:  # a broken multipart body
         sender, data = "", None
     if not sender or data is None:
         return web.json_response({"error": say("uploads.bad_request")}, status=400)
