@@ -52,30 +52,34 @@ class ActionReadReceipt(UsesUploads, Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        events: list[EventType] = [
-            SlotSet("dossier_code", None),
-            SlotSet("dossier_code_attempts", 0),
-        ]
+        events: list[EventType] = [SlotSet("dossier_code_attempts", 0)]
         if (tracker.active_loop or {}).get("name") == "dossier_form":
             events += [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None)]
+        code = await self.code_on_receipt(dispatcher, tracker)
+        return [*events, SlotSet("dossier_code", code)]
+
+    async def code_on_receipt(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> str | None:
+        """The code read, told to the citizen; or None, with what to do instead."""
         key = entity_value(tracker, UPLOAD_ENTITY) or ""
         uploads = self.uploads()
         data = await asyncio.to_thread(uploads.take, key, tracker.sender_id or "")
         if data is None:
             dispatcher.utter_message(text=say("feedback.attachment_lost"))
-            return events
+            return None
         limits = ReceiptLimits(upload=uploads.limits.upload)
         try:
             reading = await asyncio.to_thread(read_receipt, data, limits)
         except UploadRejected as rejected:
             dispatcher.utter_message(text=str(rejected))
-            return events
+            return None
         logger.info("receipt from %s: code %s", tracker.sender_id, reading.source)
         if reading.code is None:
             dispatcher.utter_message(text=say("receipts.no_code"))
-            return events
+            return None
         dispatcher.utter_message(text=say("receipts.code_read", code=reading.code))
-        return [*events, SlotSet("dossier_code", reading.code)]
+        return reading.code
 
 
 class ActionAttachUpload(UsesUploads, Action):
