@@ -44,7 +44,8 @@ class UsesUploads:
 
 class ActionReadReceipt(UsesUploads, Action):
     """The dossier code on a receipt photo or PDF, into the dossier_code slot; the file is
-    deleted once read. Closes the dossier form, whose question the receipt answers."""
+    deleted once read. Closes an open form (the complaint form takes files as attachments
+    instead: data/rules/attachments.yml)."""
 
     def name(self) -> str:
         return "action_read_receipt"
@@ -53,7 +54,8 @@ class ActionReadReceipt(UsesUploads, Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         events: list[EventType] = [SlotSet("dossier_code_attempts", 0)]
-        if (tracker.active_loop or {}).get("name") == "dossier_form":
+        if (tracker.active_loop or {}).get("name"):
+            # The dossier form, whose question the receipt answers, or a lookup left aside.
             events += [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None)]
         code = await self.code_on_receipt(dispatcher, tracker)
         return [*events, SlotSet("dossier_code", code)]
