@@ -16,8 +16,10 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.attachments import ATTACHMENTS_SLOT
 from actions.formatting import button, intent_payload, shorten, vi_date
 from actions.forms import (
+    REQUESTED_SLOT,
     Cancellation,
     CodeField,
     code_answer,
@@ -49,6 +51,7 @@ from knowledge.feedback import (
     normalize_phone,
     phone_spans,
 )
+from knowledge.feedback.categories import infer_category
 from knowledge.feedback.models import NAME_MAX
 from knowledge.privacy.notice import NOTICE_VERSION
 from knowledge.shared.text import fold_vi
@@ -64,6 +67,7 @@ FORM_SLOTS = (
     "feedback_phone",
     "feedback_dossier_code",
     "feedback_confirmed",
+    ATTACHMENTS_SLOT,
 )
 # Which slot holds each field FeedbackService validates.
 SLOT_OF_FIELD = {
@@ -79,6 +83,8 @@ SKIP_INTENT = "skip"
 MIN_CONTENT_WORDS = 3
 CONTENT_SHOWN = 300
 CATEGORY_MIN_SCORE = 85
+# An answer to the category question this long is taken for the complaint itself.
+COMPLAINT_MIN_WORDS = 6
 
 # Replies are worded in wording/feedback.yml; the fixed ones are responses in domain/feedback.yml.
 PICK_CATEGORY = "utter_pick_feedback_category"
@@ -92,7 +98,9 @@ NOT_SAVED = "utter_feedback_not_saved"
 CONSENT = "feedback_consent"
 CANCELLATIONS = {
     "feedback_form": Cancellation(
-        "utter_feedback_form_cancelled", at_step=((CONSENT, "utter_feedback_consent_declined"),)
+        "utter_feedback_form_cancelled",
+        (ATTACHMENTS_SLOT,),
+        at_step=((CONSENT, "utter_feedback_consent_declined"),),
     ),
     "feedback_status_form": Cancellation("utter_feedback_status_form_cancelled", (PHONE_LAST4,)),
 }
@@ -152,6 +160,7 @@ def category_buttons() -> list[dict[str, str]]:
 
 def summary(slots: dict[str, Any]) -> str:
     dossier = slots.get("feedback_dossier_code")
+    files = len(slots.get(ATTACHMENTS_SLOT) or [])
     return say(
         "feedback.summary",
         category=CATEGORIES.get(slots.get("feedback_category") or "", ""),
@@ -161,6 +170,7 @@ def summary(slots: dict[str, Any]) -> str:
         dossier_code=(
             dossier if dossier and dossier != NO_DOSSIER else say("feedback.no_dossier_code")
         ),
+        attachments=say("feedback.summary_attachments", count=files) if files else "",
     )
 
 
@@ -174,6 +184,7 @@ def draft_from_slots(tracker: Tracker) -> FeedbackDraft:
         sender_id=tracker.sender_id or "",
         dossier_code=None if dossier in (None, NO_DOSSIER) else dossier,
         consent_notice=NOTICE_VERSION if tracker.get_slot(CONSENT) is True else None,
+        attachments=tuple(tracker.get_slot(ATTACHMENTS_SLOT) or ()),
     )
 
 
@@ -194,6 +205,8 @@ def format_feedback_status(status: FeedbackStatus) -> str:
         lines.append(say("feedback.reply", reply=status.reply))
     elif status.reply_withheld:
         lines.append(say("feedback.reply_for_submitter_only"))
+    if status.attachment_count:
+        lines.append(say("feedback.status_attachments", count=status.attachment_count))
     return "\n".join(lines)
 
 
@@ -210,10 +223,21 @@ class ValidateFeedbackForm(FormValidationAction):
         chosen = entity_value(tracker, "feedback_category")
         if chosen:
             return {"feedback_category": chosen}
+        text = latest_text(tracker)
+        if latest_intent(tracker) == "submit_feedback" and not tracker.get_slot(REQUESTED_SLOT):
+            # The request itself may say what it is about: "cán bộ hách dịch, tôi muốn phản ánh".
+            inferred = infer_category(text)
+            return {"feedback_category": inferred} if inferred else {}
         if not is_requested(tracker, "feedback_category") or interrupts_text_answer(tracker):
             return {}
-        text = latest_text(tracker)
-        return {"feedback_category": match_category(text) or text}
+        if typed := match_category(text):
+            return {"feedback_category": typed}
+        # The complaint itself typed instead of a button: its words may tell the category, and
+        # it is then the content too.
+        inferred = infer_category(text) if len(text.split()) >= COMPLAINT_MIN_WORDS else None
+        if inferred:
+            return {"feedback_category": inferred, "feedback_content": text}
+        return {"feedback_category": text}
 
     def validate_feedback_category(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

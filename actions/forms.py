@@ -44,8 +44,11 @@ QUESTION_INTENTS = frozenset(
         "ask_plan_info",
     }
 )
-# Sent by buttons and channel commands (/cancel from Telegram's /huy), never typed as an answer.
-PAYLOAD_INTENTS = frozenset({"cancel", "choose_plan", "choose_task", "choose_stats_unit"})
+# Sent by buttons and channels (/cancel from Telegram's /huy, /upload_file for a photo or PDF),
+# never typed as an answer.
+PAYLOAD_INTENTS = frozenset(
+    {"cancel", "choose_plan", "choose_task", "choose_stats_unit", "upload_file"}
+)
 # Requests about the conversation itself ("xóa dữ liệu của tôi"): short, like the social ones.
 PRIVACY_INTENTS = frozenset({"erase_my_data"})
 # Short requests about dossier updates ("hủy nhận thông báo"), answered like social intents.

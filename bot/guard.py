@@ -28,6 +28,10 @@ COMMAND_PREFIX = "/"
 # Commands a channel sends on its own, never offered as a button: Telegram's /huy sends
 # /cancel (bot/telegram/handlers.py). Stopping a form is what typing "hủy" does anyway.
 CHANNEL_COMMANDS = frozenset({"/cancel"})
+# A photo or PDF a channel stored sends /upload_file{"upload_id": "<key>"}
+# (knowledge.feedback.attachments.upload_message). A typed one names no file of the sender's:
+# the action answers that the file was not found.
+UPLOAD_COMMAND = '/upload_file{"upload_id": "'
 
 # Line breaks and tabs carry meaning in a long feedback text; every other control character
 # (and invisible format characters such as zero-width spaces or bidi overrides) does not.
@@ -100,7 +104,8 @@ def neutralise(text: str) -> str:
 
 def screen(text: str, *, offered: frozenset[str], limit: int) -> Screened:
     """What to do with a cleaned message, given the payloads the bot offered this sender."""
-    if is_command(text) and text not in offered and text not in CHANNEL_COMMANDS:
+    sent_by_channel = text in CHANNEL_COMMANDS or text.startswith(UPLOAD_COMMAND)
+    if is_command(text) and text not in offered and not sent_by_channel:
         text = neutralise(text)
     if not text:
         return Screened(note=EMPTY_NOTE)

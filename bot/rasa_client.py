@@ -1,5 +1,5 @@
 """Client of Rasa's REST channel (POST /webhooks/rest/webhook), shared by the channels that relay
-to it (Telegram, Zalo)."""
+to it (Telegram, Zalo, the web upload)."""
 
 from __future__ import annotations
 

@@ -28,10 +28,10 @@ from bot.rasa_client import RasaClient
 from bot.telegram import handlers, officials
 from bot.telegram.config import ConfigError, Settings, load_settings
 from bot.telegram.inbox import InboxProcessor, InboxQueue, telegram_sweeper
-from bot.telegram.retry import RetryingRateLimiter
-from knowledge.inbox import Inbox
 from bot.telegram.notify import TelegramSender
 from bot.telegram.retry import RetryingRateLimiter
+from knowledge.feedback.attachments import Uploads
+from knowledge.inbox import Inbox
 from knowledge.notify.watcher import watcher_for
 from knowledge.officials import OfficialsDesk
 from knowledge.officials.plans import PlanDesk
@@ -118,6 +118,7 @@ def build_application(settings: Settings, *, clock: Clock = utc_now) -> Applicat
         reminder_hour=settings.reminder_hour,
     )
     application.bot_data[officials.DAYS_BEFORE] = settings.reminder_days_before
+    application.bot_data[handlers.UPLOADS] = Uploads(engine, settings.attachments)
     new_messages = filters.UpdateType.MESSAGE
     # First: the officials' /help and commands must win over the general handlers below.
     officials.add_handlers(application)
@@ -128,6 +129,8 @@ def build_application(settings: Settings, *, clock: Clock = utc_now) -> Applicat
     application.add_handler(CommandHandler(UNSUBSCRIBE_COMMAND, handlers.unsubscribe))
     application.add_handler(MessageHandler(new_messages & filters.COMMAND, handlers.help_command))
     application.add_handler(MessageHandler(new_messages & filters.TEXT, handlers.relay_text))
+    files = filters.PHOTO | filters.Document.ALL
+    application.add_handler(MessageHandler(new_messages & files, handlers.relay_upload))
     application.add_handler(MessageHandler(new_messages & filters.ATTACHMENT, handlers.text_only))
     application.add_handler(CallbackQueryHandler(handlers.button_pressed))
     application.add_error_handler(handlers.report_error)

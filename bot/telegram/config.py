@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from bot.officials.telegram_courier import TELEGRAM_API
 from bot.telegram.retry import DEFAULT_SEND_RATE
+from knowledge.feedback.attachments import AttachmentLimits, attachment_limits
 from knowledge.reminders.service import DEFAULT_DAYS_BEFORE, DEFAULT_HOUR
 from knowledge.shared.settings import Rate, SettingError, env_int
 from knowledge.shared.settings import load_settings as load_knowledge_settings
@@ -49,6 +50,8 @@ class Settings:
     metrics_port: int | None = None
     # Push dossier updates to subscribed chats (knowledge/notify), as the environment sets them.
     watch_dossiers: bool = False
+    # Photos and PDFs citizens send (receipts, complaints' attachments).
+    attachments: AttachmentLimits = field(default_factory=AttachmentLimits)
 
 
 def load_settings(environ: Mapping[str, str]) -> Settings:
@@ -77,6 +80,7 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
         var_dir=str(knowledge.var_dir),
         metrics_port=env_int(environ, "TELEGRAM_METRICS_PORT", 0, minimum=0, maximum=65535) or None,
         watch_dossiers=True,
+        attachments=attachment_limits(environ),
     )
     if settings.mode == "webhook":
         _check_webhook(settings)

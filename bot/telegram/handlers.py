@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 from functools import partial
 from typing import Any
 
-from telegram import Bot, Message, Update
+from telegram import Bot, Message, PhotoSize, Update
 from telegram.constants import ChatAction
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
@@ -24,12 +24,15 @@ from bot.rasa_client import (
 )
 from bot.telegram.formatting import button_title, keyboard_for, split_message
 from bot.telegram.inbox import current_turn, fail_current_turn
+from knowledge.feedback.attachments import Uploads
+from knowledge.shared.uploads import UploadRejected, mb_text
 from knowledge.shared.wording import say, text
 
 log = logging.getLogger(__name__)
 
 # Keys of the framework's stores.
 RASA = "rasa"  # bot_data: the shared RasaClient
+UPLOADS = "uploads"  # bot_data: where photos and PDFs are stored (Uploads)
 TURN_LOCK = "turn_lock"  # chat_data: one Rasa turn at a time per chat, in arrival order
 
 MENU_REQUEST = "bạn làm được gì"
@@ -98,6 +101,47 @@ async def relay_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 async def text_only(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
     await reply(update, TEXT_ONLY)
+
+
+async def relay_upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A photo or a document: downloaded (bounded), checked and stored, then handed to Rasa,
+    which takes it as a complaint's attachment or reads it as a receipt."""
+    message = message_of(update)
+    uploads: Uploads = context.bot_data[UPLOADS]
+    limit = uploads.limits.upload.max_bytes
+    sent = message.document or _largest_photo(message, limit)
+    if sent is None:
+        return
+    too_big = str(UploadRejected.of("too_big", limit=mb_text(limit)))
+    if (sent.file_size or 0) > limit:
+        await message.reply_text(too_big)
+        return
+    try:
+        telegram_file = await sent.get_file()
+        if (telegram_file.file_size or 0) > limit:
+            await message.reply_text(too_big)
+            return
+        data = bytes(await telegram_file.download_as_bytearray())
+    except TelegramError:
+        log.warning("file %s could not be downloaded", sent.file_id, exc_info=True)
+        await message.reply_text(BUSY)
+        return
+    try:
+        rasa_message = await asyncio.to_thread(uploads.receive, data, sender_id(chat_id_of(update)))
+    except UploadRejected as rejected:
+        await message.reply_text(str(rejected))
+        return
+    await converse(update, context, rasa_message)
+
+
+def _largest_photo(message: Message, limit: int) -> PhotoSize | None:
+    """The largest size Telegram keeps of a photo within the limit (else the smallest, which
+    is then refused as too big)."""
+    if not message.photo:
+        return None
+    sizes = sorted(message.photo, key=lambda size: size.file_size or 0)
+    within = [size for size in sizes if (size.file_size or 0) <= limit]
+    return within[-1] if within else sizes[0]
 
 
 async def button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

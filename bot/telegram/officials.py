@@ -44,6 +44,7 @@ from bot.officials.telegram_courier import sender_id, telegram_chat_id
 from bot.telegram.formatting import split_message
 from bot.telegram.handlers import HELP, chat_id_of, message_of
 from knowledge.feedback import FeedbackError
+from knowledge.feedback.attachments import Attachment
 from knowledge.officials import ComplaintView, OfficialsDesk
 from knowledge.officials.accounts import AccountError, AccountView, Permission
 from knowledge.officials.plans import (
@@ -261,10 +262,27 @@ async def complaints_command(
                 "accounts.reassigned", code=parts[2].strip().upper(), assignee=assigned.assignee
             )
             await message.reply_text(polite(moved))
+        elif subcommand == "tep" and len(parts) == 3:
+            await send_attachments(update, await desk.attachments_of(parts[2]), parts[2])
         else:
             await message.reply_text(COMPLAINT_USAGE)
     except (FeedbackError, AccountError) as error:
         await message.reply_text(polite(str(error)))
+
+
+async def send_attachments(
+    update: Update, files: Sequence[tuple[Attachment, bytes]], code: str
+) -> None:
+    """The photos and PDFs of a complaint, one message each."""
+    message = message_of(update)
+    if not files:
+        await message.reply_text(polite(say("officials.no_files", code=code.strip())))
+        return
+    for number, (attachment, content) in enumerate(files, 1):
+        if attachment.is_image:
+            await message.reply_photo(content)
+        else:
+            await message.reply_document(content, filename=f"{code.strip()}-{number}.pdf")
 
 
 async def send_due_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -378,7 +396,7 @@ def shorten(body: str, limit: int) -> str:
 def complaint_lines(item: ComplaintView) -> str:
     """A complaint as listed in a chat, the desk's masked view (Telegram keeps chat history on
     its servers)."""
-    return say(
+    lines = say(
         "officials.complaint",
         code=item.code,
         category=item.category_label,
@@ -387,6 +405,10 @@ def complaint_lines(item: ComplaintView) -> str:
         phone=item.phone,
         content=shorten(item.content, CONTENT_SHOWN),
     )
+    if not item.attachments:
+        return lines
+    files = say("officials.complaint_files", count=len(item.attachments), code=item.code)
+    return f"{lines}\n{files}"
 
 
 def inbox_text(items: Sequence[ComplaintView], limit: int) -> str:

@@ -134,6 +134,7 @@ def setup(
         ("POST", f"{PREFIX}/phan-anh/{{code}}/tra-loi", reply_form, handle),
         ("POST", f"{PREFIX}/phan-anh/{{code}}/chuyen", reassign_form, handle),
         ("GET", f"{PREFIX}/ke-hoach", plans_page, read),
+        ("GET", f"{PREFIX}/tep/{{key}}", attachment_file, read),
         ("POST", f"{PREFIX}/ke-hoach/dang", publish_plan, plans),
         ("POST", f"{PREFIX}/ke-hoach/huy", discard_plan, plans),
         ("POST", f"{PREFIX}/ke-hoach/{{slug}}/go", withdraw_plan, plans),
@@ -174,6 +175,24 @@ async def dashboard_page(request: web.Request) -> web.Response:
     except FeedbackError as error:
         return html(pages.message_page(text("web.unavailable"), str(error)), 503)
     return html(body)
+
+
+async def attachment_file(request: web.Request) -> web.Response:
+    """A photo or PDF a citizen attached to a complaint (images stored without location)."""
+    found = await _desk(request).attachment(request.match_info["key"])
+    if found is None:
+        raise web.HTTPNotFound()
+    attachment, content = found
+    return web.Response(
+        body=content,
+        content_type=attachment.media_type,
+        # Shown, never run: a PDF's scripts stay off.
+        headers={"X-Content-Type-Options": "nosniff", "Content-Security-Policy": "sandbox"},
+    )
+
+
+def attachment_url(key: str) -> str:
+    return f"{PREFIX}/tep/{key}"
 
 
 async def mark_form(request: web.Request) -> web.Response:
@@ -438,6 +457,9 @@ def complaint_json(item: ComplaintView) -> dict[str, Any]:
         "citizen_name": item.citizen_name,
         "phone": item.phone,
         "dossier_code": item.dossier_code,
+        "attachments": [
+            {"url": attachment_url(a.key), "media_type": a.media_type} for a in item.attachments
+        ],
         "channel": item.channel,
         "submitted_at": item.submitted_at.isoformat(),
         "reply": item.reply,

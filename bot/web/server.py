@@ -10,7 +10,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from bot.web import notifications, officials
+from bot.web import notifications, officials, uploads
 from knowledge.officials import Courier
 from knowledge.shared.clock import Clock, utc_now
 from knowledge.shared.db import get_engine
@@ -82,6 +82,7 @@ def create_app(
         app.router.add_static("/vendor/socket.io/", SOCKET_IO_CLIENT)
     officials.setup(app, environ, clock=clock, deliver=deliver, sources_dir=plan_sources)
     notifications.setup(app, environ, clock=clock, watch=watch_dossiers)
+    uploads.setup(app, environ)
     return app
 
 

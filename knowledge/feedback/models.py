@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Index, Integer, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from knowledge.shared.models import Base, UtcDateTime
@@ -69,3 +69,22 @@ class Feedback(Base):
     consented_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # Set when the name, phone and sender were erased (on request, or past retention).
     contact_erased_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class FeedbackAttachment(Base):
+    """A photo or PDF a citizen sent: pending (``feedback_id`` None) until the complaint it
+    goes with is filed. Images are stored re-encoded, without location metadata."""
+
+    __tablename__ = "feedback_attachment"
+    __table_args__ = (Index("feedback_attachment_owner", "sender_id", "feedback_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    # Random: what links and button payloads name, so that ids cannot be walked.
+    key: Mapped[str] = mapped_column(String(32), unique=True)
+    sender_id: Mapped[str] = mapped_column(String(200))
+    feedback_id: Mapped[int | None] = mapped_column(ForeignKey("feedback.id", ondelete="CASCADE"))
+    media_type: Mapped[str] = mapped_column(String(40))
+    size: Mapped[int] = mapped_column(Integer)
+    # Deferred: listings never load the files themselves.
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)

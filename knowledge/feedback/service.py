@@ -12,7 +12,7 @@ import hmac
 import logging
 import threading
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
@@ -21,8 +21,16 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from knowledge.feedback.attachments import PER_FEEDBACK, Attachment, attach, attachments_of
 from knowledge.feedback.codes import new_feedback_code, normalize_feedback_code
-from knowledge.feedback.models import CATEGORIES, CONTENT_MAX, NAME_MAX, STATUSES, Feedback
+from knowledge.feedback.models import (
+    CATEGORIES,
+    CONTENT_MAX,
+    NAME_MAX,
+    STATUSES,
+    Feedback,
+    FeedbackAttachment,
+)
 from knowledge.shared.db import get_engine, session_scope
 from knowledge.shared.metrics import COMPLAINTS_HANDLED, COMPLAINTS_OPENED
 from knowledge.shared.periods import VIETNAM_TZ
@@ -102,6 +110,7 @@ class FeedbackDraft:
     dossier_code: str | None = None
     # The version of the personal-data notice the citizen agreed to, recorded with the row.
     consent_notice: str | None = None
+    attachments: tuple[str, ...] = ()  # keys of files the sender uploaded (attachments.py)
 
 
 @dataclass(frozen=True)
@@ -123,6 +132,7 @@ class FeedbackStatus:
     replied_at: datetime | None
     dossier_code: str | None
     reply_withheld: bool
+    attachment_count: int = 0
 
 
 @dataclass(frozen=True)
@@ -144,6 +154,7 @@ class FeedbackItem:
     reply: str | None
     replied_at: datetime | None
     handled_by: str | None
+    attachments: tuple[Attachment, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -186,6 +197,8 @@ def validate_draft(draft: FeedbackDraft) -> FeedbackDraft:
     dossier_code = (draft.dossier_code or "").strip() or None
     if dossier_code is not None and len(dossier_code) > DOSSIER_CODE_MAX:
         errors["dossier_code"] = say("feedback.invalid_dossier_code")
+    if len(draft.attachments) > PER_FEEDBACK:
+        errors["attachments"] = say("feedback.too_many_attachments", limit=PER_FEEDBACK)
     if errors:
         raise InvalidFeedback(errors)
     return FeedbackDraft(
@@ -196,6 +209,7 @@ def validate_draft(draft: FeedbackDraft) -> FeedbackDraft:
         sender_id=sender_id,
         dossier_code=dossier_code,
         consent_notice=draft.consent_notice,
+        attachments=draft.attachments,
     )
 
 
@@ -223,7 +237,7 @@ class FeedbackService:
     ) -> None:
         self._engine = engine or get_engine()
         self._clock = clock
-        self._schema = SchemaGuard(self._engine, [Feedback])
+        self._schema = SchemaGuard(self._engine, [Feedback, FeedbackAttachment])
         # Not ``phone_tries or …``: an unused limiter has no keys, hence is falsy.
         self._phone_tries = (
             phone_tries
@@ -264,13 +278,16 @@ class FeedbackService:
             )
             row.code = code = new_feedback_code(now.astimezone(VIETNAM_TZ).year)
             session.add(row)
+            session.flush()  # the id the attachments point to
+            attached = attach(session, row, clean.attachments)
         COMPLAINTS_OPENED.labels(category=clean.category).inc()
         logger.info(
-            "feedback %s received: %s from %s, phone %s",
+            "feedback %s received: %s from %s, phone %s, %d attachments",
             code,
             clean.category,
             clean.sender_id,
             mask_phone(clean.phone),
+            attached,
         )
         return code
 
@@ -285,7 +302,7 @@ class FeedbackService:
             return None
         with self._session(FeedbackStoreError, "read status") as session:
             row = _by_code(session, canonical)
-            return None if row is None else _status_of(row, asked_by)
+            return None if row is None else _status_of(session, row, asked_by)
 
     def filed_by(self, code: str, sender_id: str) -> bool:
         """Whether the conversation ``sender_id`` filed the feedback with this code."""
@@ -312,7 +329,7 @@ class FeedbackService:
         with self._session(FeedbackStoreError, "read status") as session:
             row = None if canonical is None else _by_code(session, canonical)
             if row is not None and asked_by and row.sender_id == asked_by:
-                return _status_of(row, None)
+                return _status_of(session, row, None)
             if phone_last4 is None:
                 raise PhoneCheckNeeded(say("feedback.ask_phone_last4", code=shown))
             keys = (("asker", asked_by), ("code", shown.upper()))
@@ -325,7 +342,7 @@ class FeedbackService:
                 and len(digits) == PHONE_DIGITS
                 and hmac.compare_digest(row.phone[-PHONE_DIGITS:], digits)
             ):
-                return _status_of(row, None)
+                return _status_of(session, row, None)
         with self._phone_tries_lock:  # the actions call from several threads
             for key in keys:
                 self._phone_tries.allow(key)  # counts this wrong try
@@ -349,7 +366,9 @@ class FeedbackService:
         if status is not None:
             query = query.where(Feedback.status == status)
         with self._session(FeedbackStoreError, "read inbox") as session:
-            return [_item_of(row) for row in session.scalars(query)]
+            rows = list(session.scalars(query))
+            files = attachments_of(session, [row.id for row in rows])
+            return [_item_of(row, files.get(row.id, ())) for row in rows]
 
     def mark(self, code: str, status: str, by: str) -> FeedbackItem:
         """Set the status of the feedback (new, in_progress, closed) on behalf of official ``by``.
@@ -364,7 +383,7 @@ class FeedbackService:
             row.status = status
             row.handled_by = _official(by)
             row.updated_at = self._clock()
-            item = _item_of(row)
+            item = _item_of(row, attachments_of(session, [row.id]).get(row.id, ()))
         COMPLAINTS_HANDLED.labels(status=status).inc()
         return item
 
@@ -449,20 +468,28 @@ def _optional_local(moment: datetime | None) -> datetime | None:
     return None if moment is None else _local(moment)
 
 
-def _status_of(row: Feedback, asked_by: str | None) -> FeedbackStatus:
-    """The officials' view cut down to the fields a code holder may see."""
-    item = _item_of(row)
+def _status_of(session: Session, row: Feedback, asked_by: str | None) -> FeedbackStatus:
+    """The officials' view cut down to the fields a code holder may see, with the number of
+    files attached (not the files)."""
+    item = _item_of(row, attachments_of(session, [row.id]).get(row.id, ()))
     withheld = item.reply is not None and asked_by is not None and asked_by != item.sender_id
     shared = {name: getattr(item, name) for name in _SHARED_WITH_CODE_HOLDERS}
-    return FeedbackStatus(**shared, reply=None if withheld else item.reply, reply_withheld=withheld)
+    return FeedbackStatus(
+        **shared,
+        reply=None if withheld else item.reply,
+        reply_withheld=withheld,
+        attachment_count=len(item.attachments),
+    )
 
 
 _SHARED_WITH_CODE_HOLDERS = tuple(
-    field.name for field in fields(FeedbackStatus) if field.name not in ("reply", "reply_withheld")
+    field.name
+    for field in fields(FeedbackStatus)
+    if field.name not in ("reply", "reply_withheld", "attachment_count")
 )
 
 
-def _item_of(row: Feedback) -> FeedbackItem:
+def _item_of(row: Feedback, attachments: Sequence[Attachment] = ()) -> FeedbackItem:
     return FeedbackItem(
         code=row.code or "",
         category=row.category,
@@ -479,4 +506,5 @@ def _item_of(row: Feedback) -> FeedbackItem:
         reply=row.reply,
         replied_at=_optional_local(row.replied_at),
         handled_by=row.handled_by,
+        attachments=tuple(attachments),
     )

@@ -14,6 +14,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 
 from knowledge.feedback import FeedbackItem, FeedbackReply
+from knowledge.feedback.attachments import Attachment
 from knowledge.shared.privacy import mask_name, mask_phone, mask_phones_in_text
 from knowledge.shared.wording import say, text
 
@@ -51,6 +52,7 @@ class ComplaintView:
     submitted_at: datetime  # Vietnam time
     reply: str | None
     replied_at: datetime | None
+    attachments: tuple[Attachment, ...]  # photos and PDFs the citizen sent with it
     # Set when an official reassigned it (knowledge.officials.assignments).
     assignee: str | None = None
     locality: str | None = None

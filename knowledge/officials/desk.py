@@ -18,6 +18,7 @@ from knowledge.feedback import FeedbackNotFound, FeedbackReply, FeedbackService
 from knowledge.officials.accounts import AccountError, AccountService, AccountView, Permission
 from knowledge.officials.assignments import Assigned, Assignments
 from knowledge.officials.audit import AUDIT_SHOWN, AuditLog, AuditRow
+from knowledge.feedback.attachments import Attachment, Uploads
 from knowledge.officials.complaints import (
     ComplaintView,
     Courier,
@@ -81,6 +82,7 @@ class OfficialsDesk:
         self.accounts = AccountService(engine, clock)
         self.audit = AuditLog(engine, clock)
         self.assignments = Assignments(engine, clock)
+        self.uploads = Uploads(engine)
         self.reminders = ReminderService(engine, hour=reminder_hour)
         self.couriers: dict[str, Courier] = dict(couriers or {})
         self._deliver = deliver
@@ -101,6 +103,14 @@ class OfficialsDesk:
         """Complaints in ``status`` (any when None), oldest first, those of locality ``mine``
         before the others; only those of ``locality`` unless it is ``ALL``."""
         return await asyncio.to_thread(self._inbox, status, limit, mine, locality)
+
+    async def attachment(self, key: str) -> tuple[Attachment, bytes] | None:
+        """A file a citizen attached to a complaint, and its content."""
+        return await asyncio.to_thread(self.uploads.content, key)
+
+    async def attachments_of(self, code: str) -> list[tuple[Attachment, bytes]]:
+        """The files a citizen attached to the complaint with this code."""
+        return await asyncio.to_thread(self.uploads.files_of, code)
 
     def _inbox(
         self, status: str | None, limit: int, mine: str | None, locality: str

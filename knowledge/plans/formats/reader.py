@@ -5,10 +5,6 @@ traceback."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
@@ -21,6 +17,9 @@ from knowledge.plans.formats.base import (
     UnreadableDocument,
 )
 from knowledge.plans.formats.sniff import detect_kind
+from knowledge.shared.isolation import IsolatedFailure, IsolatedTimeout, run_isolated
+
+WORKER = "knowledge.plans.formats.worker"
 
 Reader = Callable[[bytes, str, Limits], ReadDocument]
 
@@ -101,38 +100,20 @@ def parse(data: bytes, name: str, kind: str, limits: Limits) -> ReadDocument:
 def _in_child(data: bytes, name: str, kind: str, limits: Limits) -> ReadDocument:
     """``parse`` in a fresh interpreter (``python -m knowledge.plans.formats.worker``): the file
     on its stdin, the result or the error as JSON on its stdout."""
-    request = json.dumps({"name": name, "kind": kind, "limits": asdict(limits)}).encode()
-    env = {**os.environ, "PYTHONPATH": _pythonpath()}
+    request = {"name": name, "kind": kind, "limits": asdict(limits)}
     try:
-        done = subprocess.run(
-            [sys.executable, "-m", "knowledge.plans.formats.worker"],
-            input=len(request).to_bytes(4, "big") + request + data,
-            capture_output=True,
-            timeout=limits.max_seconds,
-            env=env,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
+        answer = run_isolated(WORKER, request, data, limits.max_seconds)
+    except IsolatedTimeout:
         raise UnreadableDocument.of(
             "timeout", name=name, seconds=f"{limits.max_seconds:g}".replace(".", ",")
         ) from None
-    try:
-        answer = json.loads(done.stdout.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        # Killed for its memory, crashed in C code, or could not start.
+    except IsolatedFailure:
         raise UnreadableDocument.of("failed", name=name) from None
     if "error" in answer:
         raise UnreadableDocument(answer["error"]["reason"], answer["error"]["message"])
     fields = answer["document"]
     fields["notes"] = tuple(fields["notes"])
     return ReadDocument(**fields)
-
-
-def _pythonpath() -> str:
-    """This checkout first, so the child imports the same code as its parent."""
-    root = str(Path(__file__).resolve().parents[3])
-    current = os.environ.get("PYTHONPATH", "")
-    return root + (os.pathsep + current if current else "")
 
 
 def _mb(size: int) -> str:

@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
+from aiohttp.web_request import FileField
 from telegram import Update
 from telegram.ext import Application
 
@@ -74,7 +75,11 @@ class FakeBotApi:
 
     async def handle(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
-        params: dict[str, Any] = dict(await request.post())
+        # Files sent (sendPhoto, sendDocument) arrive as their bytes.
+        params: dict[str, Any] = {
+            name: value.file.read() if isinstance(value, FileField) else value
+            for name, value in (await request.post()).items()
+        }
         for name in JSON_FIELDS:
             if name in params:
                 params[name] = json.loads(params[name])
@@ -105,6 +110,13 @@ class FakeBotApi:
                 "file_unique_id": f"u-{file_id}",
                 "file_size": len(self.files.get(file_id, b"")),
                 "file_path": f"documents/{file_id}",
+            }
+        if method in ("sendPhoto", "sendDocument"):
+            return {
+                "message_id": next(self._message_ids),
+                "date": 1_700_000_000,
+                "chat": {"id": int(params["chat_id"]), "type": "private"},
+                "from": BOT_USER,
             }
         if method == "sendMessage":
             message = {
@@ -253,6 +265,23 @@ def document_update(
         "file_size": size,
     }
     return message_update(application, user=user, document=document)
+
+
+def photo_update(
+    application: Application, sizes: dict[str, int], *, user: dict[str, Any] = USER
+) -> Update:
+    """A photo, in the sizes Telegram keeps of it (file id → file size, smallest first)."""
+    photo = [
+        {
+            "file_id": file_id,
+            "file_unique_id": f"u-{file_id}",
+            "width": 90 * (index + 1),
+            "height": 60 * (index + 1),
+            "file_size": size,
+        }
+        for index, (file_id, size) in enumerate(sizes.items())
+    ]
+    return message_update(application, user=user, photo=photo)
 
 
 def text_update(application: Application, text: str, *, user: dict[str, Any] = USER) -> Update:

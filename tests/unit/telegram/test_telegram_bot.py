@@ -336,10 +336,11 @@ STICKER = {
     "is_video": False,
     "type": "regular",
 }
-PHOTO = [{"file_id": "AgACAgUAAxkBAAI", "file_unique_id": "AQADq", "width": 90, "height": 60}]
+VOICE = {"file_id": "AwACAgUAAxkBAAI", "file_unique_id": "AgADv", "duration": 3}
 
 
-@pytest.mark.parametrize("content", [{"sticker": STICKER}, {"photo": PHOTO, "caption": "hồ sơ"}])
+# Photos and documents are read (test_telegram_attach_and_receipt.py).
+@pytest.mark.parametrize("content", [{"sticker": STICKER}, {"voice": VOICE}])
 async def test_non_text_message_gets_a_text_only_note(
     application: Application, bot_api: FakeBotApi, rasa: FakeRasa, content: dict
 ) -> None:

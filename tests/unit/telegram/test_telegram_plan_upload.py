@@ -1,6 +1,6 @@
 """An official sends a plan document to the bot: it is downloaded (bounded), read, shown with
-"Đăng" / "Hủy", and published on "Đăng"; a citizen's document is not read. Against the fake
-Bot API, into a copy of shipped sources and a database of the test's own."""
+"Đăng" / "Hủy", and published on "Đăng"; a citizen's document is not read as a plan. Against the
+fake Bot API, into a copy of shipped sources and a database of the test's own."""
 
 from __future__ import annotations
 
@@ -14,13 +14,13 @@ from telegram.ext import Application
 
 from bot.telegram import officials
 from bot.telegram.config import Settings
-from bot.telegram.handlers import TEXT_ONLY
 from knowledge.officials.plans import PlanDesk
 from knowledge.plans.build import build
 from knowledge.plans.manifest import load_manifests
 from knowledge.plans.search import invalidate
 from knowledge.plans.service import list_plans
 from knowledge.shared.db import get_engine
+from knowledge.shared.wording import say
 from tests.plan_copies import copy_plans
 from tests.unit.officials.accounts_fakes import ADMIN, make_accounts
 from tests.unit.plans.formats import builders
@@ -129,8 +129,8 @@ async def test_upload_by_telegram_a_citizen_document_is_not_read(
 ) -> None:
     before = sorted(p.name for p in sources.iterdir())
     await send(bot, bot_api, "kh.txt", NEW_PLAN.read_bytes())
-    assert bot_api.texts_to(USER["id"]) == [TEXT_ONLY]
-    assert "getFile" not in bot_api.methods() and "download" not in bot_api.methods()
+    # Read as a citizen's file (a receipt or a complaint's attachment), which a text is not.
+    assert bot_api.texts_to(USER["id"]) == [say("uploads.not_supported")]
     assert sorted(p.name for p in sources.iterdir()) == before
 
 
