@@ -37,7 +37,7 @@ DEFAULTS: dict[str, str] = {
     "SEED_DEMO_DOSSIERS": "1",
     # Read inside the Rasa server (bot/rasa_server.py, bot/channels.py).
     "ACTION_TIMEOUT_S": "10",
-    "MAX_MESSAGE_CHARS": "1000",
+    "MAX_MESSAGE_CHARS": "4000",
 }
 
 
