@@ -273,8 +273,10 @@ def test_web_widget_is_usable_at_phone_width(
     expect(chat_input).to_have_attribute("maxlength", str(limit))
 
     # Typed without diacritics, tapped rather than Enter, as on a phone keyboard.
+    before = bot_bubbles(page).count()
     send.tap()
-    expect(bot_bubbles(page).last).to_contain_text("Anh/chị", timeout=REPLY_TIMEOUT_MS)
+    expect(bot_bubbles(page)).to_have_count(before + 1, timeout=REPLY_TIMEOUT_MS)
+    expect(bot_bubbles(page).last).to_contain_text("Anh/chị")
     # The start of an answer taller than the window stays in view: the menu, asked again on a
     # short screen, is read from its first line, not scrolled past to its last button.
     page.set_viewport_size({"width": PHONE["width"], "height": 420})

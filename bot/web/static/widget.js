@@ -163,7 +163,7 @@
     if (entry.from === "user") {
       const mark = document.createElement("span");
       mark.className = "delivery";
-      mark.textContent = pending ? " · ⏳ " + T.pending : " · ✓ " + T.sent;
+      mark.textContent = pending ? " · " + T.pending : " · ✓ " + T.sent;
       meta.appendChild(mark);
     }
   }
@@ -230,7 +230,7 @@
   function setTyping(on) {
     const atEnd = log.scrollHeight - log.scrollTop - log.clientHeight < 4;
     typing.hidden = !on;
-    if (atEnd) { scrollToEnd(); }
+    if (state.answerStart) { keepAnswerInView(); } else if (atEnd) { scrollToEnd(); }
   }
 
   function setStatus(kind) {
@@ -319,6 +319,7 @@
   });
   socket.on("disconnect", function () {
     state.confirmed = false;
+    setTyping(false); // nothing is being answered until the message goes again
     setStatus("offline");
   });
   socket.io.on("reconnect_attempt", function () {
