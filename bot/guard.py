@@ -97,20 +97,43 @@ def offered_payloads(events: Iterable[Mapping[str, Any]]) -> frozenset[str]:
     return frozenset(payloads)
 
 
+def in_form(events: Iterable[Mapping[str, Any]]) -> bool:
+    """Whether a form is open at the end of these events (a tracker's, serialised, oldest
+    first): the latest "active_loop" event names one, and no restart or new session came after."""
+    active = False
+    for event in events:
+        kind = event.get("event")
+        if kind == "active_loop":
+            active = event.get("name") is not None
+        elif kind in ("restart", "session_started"):
+            active = False
+    return active
+
+
 def neutralise(text: str) -> str:
     """The text without its leading slashes, so the NLU reads it as words, not a command."""
     return text.lstrip(COMMAND_PREFIX).strip()
 
 
-def screen(text: str, *, offered: frozenset[str], limit: int) -> Screened:
-    """What to do with a cleaned message, given the payloads the bot offered this sender."""
+def needs_tracker(text: str, limit: int) -> bool:
+    """Whether screening ``text`` depends on the conversation (what was offered, whether a form
+    is open), so the channel reads the tracker only then."""
+    return is_command(text) or len(text) > limit
+
+
+def screen(text: str, *, offered: frozenset[str], limit: int, form_open: bool = False) -> Screened:
+    """What to do with a cleaned message, given the payloads the bot offered this sender and
+    whether a form is open (inside a form, an answer is one piece: never "split it up")."""
     sent_by_channel = text in CHANNEL_COMMANDS or text.startswith(UPLOAD_COMMAND)
     if is_command(text) and text not in offered and not sent_by_channel:
         text = neutralise(text)
     if not text:
         return Screened(note=EMPTY_NOTE)
     if len(text) > limit:
-        return Screened(note=say("guard.too_long", limit=vi_count(limit)))
+        written = vi_count(limit)
+        if form_open:
+            return Screened(note=say("guard.too_long_in_form", limit=written))
+        return Screened(note=say("guard.too_long", limit=written))
     return Screened(text=text)
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from aiohttp import web
 
+from bot.guard import message_limit
 from bot.web import notifications, officials, uploads
 from knowledge.officials import Courier
 from knowledge.shared.clock import Clock, utc_now
@@ -17,16 +18,36 @@ from knowledge.shared.db import get_engine
 from knowledge.shared.health import is_ready, readiness
 from knowledge.shared.metrics import exposition
 from knowledge.shared.settings import configure, load_settings
+from knowledge.shared.wording import catalogue
 
 STATIC = Path(__file__).parent / "static"
 SOCKET_IO_CLIENT = Path(__file__).parent / "node_modules" / "socket.io-client" / "dist"
-WIDGET_CONFIG = web.AppKey("widget_config", dict[str, str])
+WIDGET_CONFIG = web.AppKey("widget_config", dict[str, object])
 ENVIRON = web.AppKey("environ", dict[str, str])
+# What the widget sends, unseen, to show the menu when a conversation opens: the same question
+# as Telegram's /start (bot/telegram/handlers.py), so both channels show Rasa's one menu.
+MENU_REQUEST = "bạn làm được gì"
+# The files the widget's attach button offers (POST /api/upload checks the content itself).
+UPLOAD_TYPES = ("image/jpeg", "image/png", "image/webp", "application/pdf")
+WIDGET_WORDING = "widget."
 
 
-def widget_config(environ: dict[str, str]) -> dict[str, str]:
-    """What the page needs to reach Rasa: the public socket.io URL."""
-    return {"socketUrl": load_settings(environ).rasa_public_url}
+def widget_config(environ: dict[str, str]) -> dict[str, object]:
+    """What the page needs: the public socket.io URL, the message length the Rasa server
+    accepts (bot/guard.py), what opens a conversation, the files it may upload, its words."""
+    public = load_settings(environ).rasa_public_url
+    texts = {
+        key.removeprefix(WIDGET_WORDING): value
+        for key, value in catalogue().items()
+        if key.startswith(WIDGET_WORDING)
+    }
+    return {
+        "socketUrl": public,
+        "maxMessageChars": message_limit(environ),
+        "menuRequest": MENU_REQUEST,
+        "uploadTypes": list(UPLOAD_TYPES),
+        "texts": texts,
+    }
 
 
 async def healthz(_request: web.Request) -> web.Response:

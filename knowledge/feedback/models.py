@@ -26,7 +26,7 @@ STATUSES: dict[str, str] = {
     "closed": "Đã đóng",
 }
 
-CONTENT_MAX = 2000
+CONTENT_MAX = 4000  # a complaint described at length, sent whole in one message
 NAME_MAX = 100
 
 

@@ -40,7 +40,7 @@ DEFAULTS: dict[str, str] = {
     # Demo dossiers make the embedded default usable; off when a provincial API is configured.
     "SEED_DEMO_DOSSIERS": "1",
     "ACTION_TIMEOUT_S": "10",
-    "MAX_MESSAGE_CHARS": "1000",
+    "MAX_MESSAGE_CHARS": "4000",
     # Messages per sender per window (s): a person types a few a minute, a script hundreds.
     "MESSAGE_RATE_LIMIT": "30/60",
     "DOSSIER_API_TIMEOUT": "5",

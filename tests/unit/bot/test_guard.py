@@ -13,7 +13,9 @@ from bot.guard import (
     EMPTY_NOTE,
     KEPT_CONTROLS,
     clean,
+    in_form,
     message_limit,
+    needs_tracker,
     offered_payloads,
     screen,
 )
@@ -139,5 +141,46 @@ def test_buttons_without_payload_and_bot_messages_without_data_offer_nothing() -
 
 
 def test_message_limit_is_a_whole_number_of_characters() -> None:
-    assert message_limit({}) == 1000
+    assert message_limit({}) == 4000
     assert message_limit({"MAX_MESSAGE_CHARS": "2000"}) == 2000
+
+
+def test_a_complaint_description_of_4000_characters_passes_whole_by_default() -> None:
+    sentence = "Đường vào trụ sở xã bị ngập, người dân không vào làm thủ tục được. "
+    description = (sentence * 60)[:4000]
+    assert screen(description, offered=NOTHING_OFFERED, limit=message_limit({})).text == description
+
+
+def test_inside_a_form_a_too_long_answer_is_never_told_to_be_split_up() -> None:
+    outside = screen("a" * (LIMIT + 1), offered=NOTHING_OFFERED, limit=LIMIT).note
+    inside = screen("a" * (LIMIT + 1), offered=NOTHING_OFFERED, limit=LIMIT, form_open=True).note
+    assert outside is not None and "chia thành từng ý" in outside
+    assert inside is not None and "1.000 ký tự" in inside
+    assert "chia" not in inside
+
+
+FORM_OPENED = {"event": "active_loop", "name": "feedback_form"}
+FORM_CLOSED = {"event": "active_loop", "name": None}
+
+
+@pytest.mark.parametrize(
+    ("events", "open_"),
+    [
+        ([], False),
+        ([USER, FORM_OPENED, ACTION], True),
+        ([FORM_OPENED, USER, FORM_CLOSED], False),
+        ([FORM_OPENED, {"event": "restart"}], False),
+        ([FORM_OPENED, {"event": "session_started"}, USER], False),
+        ([FORM_OPENED, FORM_CLOSED, FORM_OPENED], True),
+    ],
+)
+def test_a_form_is_open_after_its_loop_started_until_it_ends_or_the_session_does(
+    events: list[dict[str, object]], open_: bool
+) -> None:
+    assert in_form(events) is open_
+
+
+def test_the_conversation_is_read_only_for_commands_and_over_long_messages() -> None:
+    assert not needs_tracker("Tôi muốn gửi phản ánh", LIMIT)
+    assert needs_tracker("/affirm", LIMIT)
+    assert needs_tracker("a" * (LIMIT + 1), LIMIT)

@@ -169,7 +169,7 @@ def test_phone_and_text_are_stored_normalised(
         (
             {"content": "x" * (CONTENT_MAX + 1)},
             "content",
-            "Nội dung phản ánh dài 2001 ký tự, vượt quá 2000 ký tự cho phép.",
+            "Nội dung phản ánh dài 4001 ký tự, vượt quá 4000 ký tự cho phép.",
         ),
         ({"category": "giao_thong"}, "category", "Lĩnh vực phản ánh không hợp lệ"),
         ({"phone": "02213812345"}, "phone", "Số điện thoại di động không hợp lệ"),
