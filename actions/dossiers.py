@@ -28,7 +28,7 @@ from knowledge.dossiers.status import DossierLookup, DossierServiceUnavailable, 
 from knowledge.shared.metrics import DOSSIER_LOOKUPS
 from knowledge.shared.periods import vietnam_today
 from knowledge.shared.ratelimit import SlidingWindowLimiter
-from knowledge.shared.settings import Rate, env_rate, load_settings
+from knowledge.shared.settings import load_settings
 from knowledge.shared.wording import say
 
 logger = logging.getLogger(__name__)

@@ -22,15 +22,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from knowledge.shared.settings import ENV_FILE
-from knowledge.shared.settings import resolve_settings as resolve_environment
 from knowledge.shared.settings import (
+    ENV_FILE,
     REPO_ROOT,
     ZALO_DEFAULT_PORT,
     configure,
     load_settings,
     zalo_configured,
 )
+from knowledge.shared.settings import resolve_settings as resolve_environment
 
 ROOT = REPO_ROOT
 

@@ -44,8 +44,8 @@ from knowledge.plans.service import (
     unit_work,
 )
 from knowledge.plans.units import load_registry
-from knowledge.shared.backup import BackupError, create_backup, restore_backup
 from knowledge.privacy.cli import add_commands as add_privacy_commands
+from knowledge.shared.backup import BackupError, create_backup, restore_backup
 from knowledge.shared.db import get_engine
 from knowledge.shared.periods import vietnam_today
 from knowledge.shared.settings import configure, load_settings

@@ -9,8 +9,8 @@ from telegram import Bot
 from telegram.error import Forbidden, TelegramError
 
 from bot.officials.telegram_courier import CHANNEL, telegram_chat_id
-from bot.telegram.handlers import send_reply
 from bot.rasa_client import RasaButton, RasaReply
+from bot.telegram.handlers import send_reply
 from knowledge.notify.messages import Notification
 from knowledge.notify.watcher import Sent
 

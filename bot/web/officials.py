@@ -100,9 +100,7 @@ def couriers(environ: Mapping[str, str]) -> dict[str, Courier]:
     found = zalo_couriers(environ)
     settings = load_knowledge_settings(environ)
     if settings.telegram_bot_token:
-        found[TELEGRAM] = token_courier(
-            settings.telegram_bot_token, settings.telegram_api_base_url
-        )
+        found[TELEGRAM] = token_courier(settings.telegram_bot_token, settings.telegram_api_base_url)
     return found
 
 

@@ -12,8 +12,8 @@ def metadata() -> MetaData:
     import knowledge.dossiers.models
     import knowledge.feedback.models
     import knowledge.inbox.models
-    import knowledge.officials.models
     import knowledge.notify.models
+    import knowledge.officials.models
     import knowledge.plans.models
     import knowledge.reminders.service  # its tables live beside the service
     import knowledge.zalo.tokens  # noqa: F401  (each import binds only "knowledge")

@@ -15,10 +15,10 @@ from datetime import date, datetime
 from sqlalchemy import Engine
 
 from knowledge.feedback import FeedbackNotFound, FeedbackReply, FeedbackService
+from knowledge.feedback.attachments import Attachment, Uploads
 from knowledge.officials.accounts import AccountError, AccountService, AccountView, Permission
 from knowledge.officials.assignments import Assigned, Assignments
 from knowledge.officials.audit import AUDIT_SHOWN, AuditLog, AuditRow
-from knowledge.feedback.attachments import Attachment, Uploads
 from knowledge.officials.complaints import (
     ComplaintView,
     Courier,

@@ -59,6 +59,7 @@ _VENVS = ("ENGINE_VENV", "APP_VENV")
 DAYS_BEFORE_MAX = 30
 TELEGRAM_MODES = ("polling", "webhook")
 
+
 def tracker_db_path(env: Mapping[str, str] | None = None) -> Path:
     """Rasa's SQLite tracker store (``RASA_TRACKER_DB``), inside ``VAR_DIR`` by default."""
     env = os.environ if env is None else env
@@ -309,7 +310,6 @@ def _choice(values: Mapping[str, str], name: str, choices: tuple[str, ...]) -> s
     if value not in choices:
         raise SettingError(f"{name} must be {' or '.join(choices)}, not {value!r}")
     return value
-
 
 
 # --- numbers and rates from the environment -----------------------------------------------------
