@@ -18,6 +18,7 @@ from telegram.ext import Application
 from bot.telegram.config import Settings
 from knowledge.dossiers.models import STATUS_LABELS, Dossier
 from knowledge.feedback import FeedbackService
+from knowledge.officials.accounts import AccountService, Role
 from knowledge.shared.db import make_engine, session_scope
 from knowledge.shared.wording import say
 from tests import upload_files
@@ -60,14 +61,22 @@ async def bot_api(
 
 @pytest.fixture
 async def telegram(stack: RunningStack, bot_api: FakeBotApi) -> AsyncIterator[Application]:
-    """The Telegram channel relaying to the real Rasa, over the stack's database."""
+    """The Telegram channel relaying to the real Rasa, over the stack's database, with a handler
+    whose account carries the official's Telegram id."""
+    accounts = AccountService(make_engine(stack.settings["DATABASE_URL"]))
+    if accounts.by_telegram(OFFICIAL["id"]) is None:
+        accounts.create(
+            f"e2e.attach.{uuid.uuid4().hex[:6]}",
+            "mat-khau-thu-nghiem-dai",
+            Role.HANDLER,
+            telegram_id=OFFICIAL["id"],
+        )
     settings = Settings(
         token=TOKEN,
         rasa_url=stack.rasa_url,
         api_base_url=bot_api.base_url,
         rasa_timeout_s=90.0,
         database_url=stack.settings["DATABASE_URL"],
-        official_ids=frozenset({OFFICIAL["id"]}),
     )
     async with running(settings) as application:
         yield application
@@ -150,7 +159,7 @@ async def test_attach_photo_to_a_complaint_on_telegram_reaches_the_officials(
     texts = bot_api.texts_to(user["id"])
     assert "em đã nhận ảnh (tệp 1/5)" in texts[-2] and "nội dung phản ánh" in texts[-1]
     complaint = f"Hồ sơ nộp ở phường Lam Sơn quá hạn 10 ngày chưa có kết quả {uuid.uuid4().hex}"
-    for answer in (complaint, "Nguyễn Văn An", "0912 345 678", "không"):
+    for answer in (complaint, "đồng ý", "Nguyễn Văn An", "0912 345 678", "không"):
         await say_text(telegram, user, answer)
     assert "Tệp đính kèm: 1" in bot_api.texts_to(user["id"])[-1]
     await say_text(telegram, user, "gửi")
