@@ -28,12 +28,12 @@ _CAPACITIES = (
 )
 # A capacity line: upper case, optionally "KT." / "TM." / "Q." before it, bold marks around.
 _CAPACITY_LINE = re.compile(r"^(?:(?:KT|TM|Q|TL|TUQ)\s*\.\s*)?[A-ZĐÀ-Ỹ .]+$")
-# A person's name: two to five words, each capitalised, letters only.
-_NAME = re.compile(r"^[A-ZĐÀ-Ỹ][a-zà-ỹđ]*(?:\s+[A-ZĐÀ-Ỹ][a-zà-ỹđ]*){1,4}$")
 # Lines between the capacity and the name that are not the name.
 _SKIPPED = re.compile(r"^(?:\(.*\)|-.*|Nơi nhận.*|Lưu\b.*|\.+)$", re.IGNORECASE)
 _NAME_WITHIN = 40  # lines after the capacity where the name may be
+# A person's name: two to five words, each capitalised, letters only.
 _NAME_WORDS = r"[A-ZĐÀ-Ỹ][a-zà-ỹđ]*(?:\s+[A-ZĐÀ-Ỹ][a-zà-ỹđ]*){1,4}"
+_NAME = re.compile("^" + _NAME_WORDS + "$")
 # A whole block in one cell: the capacity in capitals, then the name.
 _INLINE = re.compile(r"^(?P<capacity>[A-ZĐÀ-Ỹ .]+?)\s+(?P<name>" + _NAME_WORDS + ")$")
 
